@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Minimal TAP producer for ipcscope's C tests.  Header-only so that every
+ * test program, static or not, host or VM, needs nothing but libc.
+ *
+ *	tap_plan(3);
+ *	tap_ok(x == 1, "x is one");
+ *	tap_is_int(got, want, "byte total");
+ *	tap_skip(2, "fentry not available: %s", why);
+ *	return tap_done();
+ */
+#ifndef IPCSCOPE_TAP_H
+#define IPCSCOPE_TAP_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static int tap_planned = -1;
+static int tap_run;
+static int tap_failed;
+
+static inline void tap_plan(int n)
+{
+	tap_planned = n;
+	printf("1..%d\n", n);
+	fflush(stdout);
+}
+
+/* Skip the whole program: "1..0 # SKIP reason". */
+static inline __attribute__((noreturn, format(printf, 1, 2)))
+void tap_skip_all(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("1..0 # SKIP ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	exit(0);
+}
+
+static inline __attribute__((format(printf, 1, 2)))
+void tap_diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static inline __attribute__((format(printf, 2, 3)))
+int tap_ok(int pass, const char *fmt, ...)
+{
+	va_list ap;
+
+	tap_run++;
+	if (!pass)
+		tap_failed++;
+	printf("%sok %d - ", pass ? "" : "not ", tap_run);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	return pass;
+}
+
+#define tap_is_int(got, want, ...)					\
+	({								\
+		long long __g = (long long)(got);			\
+		long long __w = (long long)(want);			\
+		int __p = tap_ok(__g == __w, __VA_ARGS__);		\
+		if (!__p)						\
+			tap_diag("  got: %lld, expected: %lld", __g, __w); \
+		__p;							\
+	})
+
+static inline __attribute__((format(printf, 2, 3)))
+void tap_skip(int n, const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	while (n-- > 0) {
+		tap_run++;
+		printf("ok %d # SKIP %s\n", tap_run, why);
+	}
+	fflush(stdout);
+}
+
+/* Bail out: the rest of the program cannot run meaningfully. */
+static inline __attribute__((noreturn, format(printf, 1, 2)))
+void tap_bail(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("Bail out! ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	exit(255);
+}
+
+/* Emit a trailing plan when none was given; exit status for main(). */
+static inline int tap_done(void)
+{
+	if (tap_planned < 0)
+		printf("1..%d\n", tap_run);
+	fflush(stdout);
+	if (tap_planned >= 0 && tap_run != tap_planned)
+		return 255;
+	return tap_failed ? 1 : 0;
+}
+
+#endif /* IPCSCOPE_TAP_H */
