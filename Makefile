@@ -1,0 +1,141 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ipcscope top-level build.  Everything generated lands in $(OUTPUT).
+#
+#   make            the collector, build/ipcscope
+#   make run        install what is missing, build, start the live tracer
+#   make check      install what is missing, build, run every test
+#   make deps       install the Debian packages the build and tests need
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make vmlinux    regenerate bpf/vmlinux.h from this kernel's BTF
+
+OUTPUT   ?= build
+BUILD    := $(OUTPUT)
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+
+CC       ?= gcc
+CLANG    ?= clang
+BPFTOOL  ?= bpftool
+ARCH     := x86
+
+CFLAGS   ?= -O2 -g
+WARN     := -Wall -Wextra -Werror
+CPPFLAGS := -Iinclude -I$(OUTPUT) -Itools -D_FILE_OFFSET_BITS=64
+LIBS     := -lbpf -lelf -lz
+STATIC_LIBS := -lbpf -lelf -lz -lzstd
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -Iinclude \
+	      -Wall -Werror
+
+# One BPF object, skeleton and decoder per IPC family.
+FAMILIES := pipe
+BPF_OBJS := $(FAMILIES:%=$(OUTPUT)/bpf/%.bpf.o)
+SKELS    := $(FAMILIES:%=$(OUTPUT)/%.skel.h)
+
+TOOL_SRCS := tools/ipcscope.c tools/trace.c tools/probe_features.c tools/probe.c \
+	     tools/error.c tools/output.c tools/fdpath.c \
+	     $(FAMILIES:%=tools/%_decode.c) $(FAMILIES:%=tools/%_probe.c)
+TOOL_OBJS := $(TOOL_SRCS:tools/%.c=$(OUTPUT)/tools/%.o)
+# Code the unit tests link: no libbpf in it.
+DECODE_OBJS := $(OUTPUT)/tools/output.o $(OUTPUT)/tools/error.o \
+	       $(FAMILIES:%=$(OUTPUT)/tools/%_decode.o)
+
+.PHONY: all static run check check-unit deps install man vmlinux clean tests
+
+all: $(OUTPUT)/ipcscope
+
+$(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c bpf/common.bpf.h bpf/vmlinux.h include/ipcscope.h
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
+
+$(OUTPUT)/tools/%.o: tools/%.c $(SKELS) $(wildcard tools/*.h) include/ipcscope.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) $(CPPFLAGS) -c $< -o $@
+
+$(OUTPUT)/ipcscope: $(TOOL_OBJS)
+	$(CC) $(CFLAGS) $^ $(LIBS) -lm -o $@
+
+# The VM images carry a static collector: no shared libraries there.
+static: $(OUTPUT)/ipcscope-static
+$(OUTPUT)/ipcscope-static: $(TOOL_OBJS)
+	$(CC) $(CFLAGS) -static $^ $(STATIC_LIBS) -lm -o $@
+
+run: deps all
+	$(OUTPUT)/ipcscope trace
+
+# ---- tests ---------------------------------------------------------------
+
+TEST_LIB_SRCS := $(wildcard tests/lib/*.c)
+UNIT_SRCS  := $(wildcard tests/unit/*.c)
+INTEG_SRCS := $(wildcard tests/integration/*.c)
+WORKLOAD_SRCS := $(wildcard tests/workload/*.c)
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(OUTPUT)/tests/unit/%)
+INTEG_BINS := $(INTEG_SRCS:tests/integration/%.c=$(OUTPUT)/tests/t/%)
+WORKLOAD_BINS := $(WORKLOAD_SRCS:tests/workload/%.c=$(OUTPUT)/tests/bin/%)
+TEST_CPPFLAGS := $(CPPFLAGS) -Itests/lib
+
+tests: $(UNIT_BINS) $(INTEG_BINS) $(WORKLOAD_BINS)
+
+$(OUTPUT)/tests/unit/%: tests/unit/%.c $(DECODE_OBJS) $(wildcard tests/lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) $(TEST_CPPFLAGS) $< $(DECODE_OBJS) -o $@
+
+# Integration tests and workloads are static: the same binaries run on the
+# host and inside every VM of the matrix.
+$(OUTPUT)/tests/t/%: tests/integration/%.c $(TEST_LIB_SRCS) $(wildcard tests/lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -static $(TEST_CPPFLAGS) $< $(TEST_LIB_SRCS) -lm -o $@
+
+$(OUTPUT)/tests/bin/%: tests/workload/%.c $(wildcard tests/lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -static $(TEST_CPPFLAGS) $< -lpthread -o $@
+
+check-unit: $(UNIT_BINS)
+	prove -v $(UNIT_BINS)
+
+# ---- dependencies ----------------------------------------------------------
+
+# Debian packages for building, testing (host and VMs) and the man page.
+DEB_PACKAGES := clang llvm gcc make libbpf-dev bpftool libelf-dev zlib1g-dev \
+	libzstd-dev qemu-system-x86 busybox-static cpio python3-docutils \
+	lsof jq strace stress-ng bpftrace
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+			grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing$$missing"; \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends $$missing; \
+	fi
+
+# ---- docs, install ---------------------------------------------------------
+
+man: $(OUTPUT)/ipcscope.8
+$(OUTPUT)/ipcscope.8: Documentation/ipcscope.rst
+	@mkdir -p $(@D)
+	rst2man $< > $@
+
+install: all man
+	install -D -m 0755 $(OUTPUT)/ipcscope $(DESTDIR)$(PREFIX)/sbin/ipcscope
+	install -D -m 0644 $(OUTPUT)/ipcscope.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/ipcscope.8
+
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > bpf/vmlinux.h.tmp
+	mv bpf/vmlinux.h.tmp bpf/vmlinux.h
+
+clean:
+	rm -rf $(OUTPUT)/tools $(OUTPUT)/bpf $(OUTPUT)/tests $(OUTPUT)/*.skel.h \
+		$(OUTPUT)/ipcscope $(OUTPUT)/ipcscope-static $(OUTPUT)/ipcscope.8
+
+# The VM matrix and the kernel module bring their own rules.
+-include tests/vm/vm.mk
+-include kmod/kmod.mk

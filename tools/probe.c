@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+#include "probe.h"
+
+#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+
+int kernel_info_open(struct kernel_info *ki, const char *btf_path,
+		     struct ipcs_error *err)
+{
+	const char *path = btf_path ? btf_path : VMLINUX_BTF;
+
+	ki->btf_path = path;
+	if (access(path, R_OK)) {
+		if (btf_path)
+			return ipcs_fail(err, IPCS_EXIT_FAIL,
+					 "cannot read BTF file %s: %s", path,
+					 strerror(errno));
+		return ipcs_fail(err, IPCS_EXIT_FAIL,
+				 "kernel has no BTF (%s: %s); ipcscope needs a kernel built with CONFIG_DEBUG_INFO_BTF=y, or --btf FILE",
+				 path, strerror(errno));
+	}
+	ki->btf = btf__parse(path, NULL);
+	if (!ki->btf)
+		return ipcs_fail(err, IPCS_EXIT_FAIL, "cannot parse BTF %s: %s",
+				 path, strerror(errno));
+	return 0;
+}
+
+void kernel_info_close(struct kernel_info *ki)
+{
+	btf__free(ki->btf);
+	ki->btf = NULL;
+}
+
+bool kernel_has_btf_func(const struct kernel_info *ki, const char *name)
+{
+	return btf__find_by_name_kind(ki->btf, name, BTF_KIND_FUNC) > 0;
+}
+
+int kallsyms_has(const char *name)
+{
+	char line[512], sym[256], type;
+	unsigned long long addr;
+	FILE *f = fopen("/proc/kallsyms", "re");
+	int found = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) != 3)
+			continue;
+		if ((type == 't' || type == 'T') && !strcmp(sym, name)) {
+			found = 1;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+int link_set_add(struct link_set *set, struct bpf_link *link,
+		 const char *what, struct ipcs_error *err)
+{
+	if (!link)
+		return ipcs_fail(err, IPCS_EXIT_FAIL, "cannot attach %s: %s",
+				 what, ipcs_strerr(-errno));
+	if (set->n == IPCS_MAX_LINKS) {
+		bpf_link__destroy(link);
+		return ipcs_fail(err, IPCS_EXIT_FAIL, "too many probes");
+	}
+	set->links[set->n++] = link;
+	return 0;
+}
+
+void link_set_destroy(struct link_set *set)
+{
+	while (set->n > 0)
+		bpf_link__destroy(set->links[--set->n]);
+}
+
+int ipcs_tier_parse(const char *name)
+{
+	if (!strcmp(name, "auto"))
+		return IPCSCOPE_TIER_NONE;
+	if (!strcmp(name, "fentry"))
+		return IPCSCOPE_TIER_FENTRY;
+	if (!strcmp(name, "kprobe"))
+		return IPCSCOPE_TIER_KPROBE;
+	if (!strcmp(name, "tracepoint"))
+		return IPCSCOPE_TIER_TRACEPOINT;
+	return -1;
+}
+
+const char *ipcs_strerr(int negerr)
+{
+	return strerror(negerr < 0 ? -negerr : negerr);
+}
+
+void ipcs_verbose(const struct trace_config *cfg, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!cfg->verbose)
+		return;
+	fputs("ipcscope: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int ipcs_mount_tracefs(struct ipcs_error *err)
+{
+	/* libbpf looks up tracepoint ids here, then under debugfs */
+	if (!access("/sys/kernel/tracing/events", F_OK) ||
+	    !access("/sys/kernel/debug/tracing/events", F_OK))
+		return 0;
+	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL))
+		return ipcs_fail(err, IPCS_EXIT_FAIL,
+				 "tracepoint: tracefs is not mounted and mounting it on /sys/kernel/tracing failed: %s",
+				 strerror(errno));
+	return 0;
+}

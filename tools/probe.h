@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every IPC family's probe loader shares: the trace configuration,
+ * kernel facts (BTF, kallsyms) and the list of attached links.
+ */
+#ifndef IPCSCOPE_PROBE_H
+#define IPCSCOPE_PROBE_H
+
+#include <stdbool.h>
+#include <bpf/libbpf.h>
+#include <bpf/btf.h>
+#include "ipcscope.h"
+#include "error.h"
+#include "output.h"
+
+#define IPCS_MAX_LINKS 32
+
+struct trace_config {
+	__u32 pids[IPCSCOPE_MAX_PIDS];
+	int npids;
+	char comm[IPCSCOPE_COMM_LEN];
+	__u64 ino;
+	enum ipcscope_tier tier;	/* NONE: auto */
+	const char *btf_path;		/* NULL: /sys/kernel/btf/vmlinux */
+	unsigned int ringbuf_bytes;
+	bool verbose;
+};
+
+/* Kernel facts looked up once per run. */
+struct kernel_info {
+	struct btf *btf;		/* vmlinux BTF */
+	const char *btf_path;
+};
+
+int kernel_info_open(struct kernel_info *ki, const char *btf_path,
+		     struct ipcs_error *err);
+void kernel_info_close(struct kernel_info *ki);
+bool kernel_has_btf_func(const struct kernel_info *ki, const char *name);
+/* 1: a text symbol of that name is in /proc/kallsyms, 0: not, -1: unknown */
+int kallsyms_has(const char *name);
+
+struct link_set {
+	struct bpf_link *links[IPCS_MAX_LINKS];
+	int n;
+};
+
+int link_set_add(struct link_set *set, struct bpf_link *link,
+		 const char *what, struct ipcs_error *err);
+void link_set_destroy(struct link_set *set);
+
+/* Parse "auto", "fentry" etc.; -1 for an unknown name. */
+int ipcs_tier_parse(const char *name);
+
+/* Tracepoints need tracefs; mount it when nobody has. */
+int ipcs_mount_tracefs(struct ipcs_error *err);
+
+/* Message for a failed libbpf call (libbpf returns -errno). */
+const char *ipcs_strerr(int negerr);
+
+void ipcs_verbose(const struct trace_config *cfg, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif /* IPCSCOPE_PROBE_H */

@@ -1,0 +1,521 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipcscope trace: stream IPC events from the kernel as they happen.
+ */
+#define _GNU_SOURCE
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "fdpath.h"
+#include "pipe_decode.h"
+#include "pipe_probe.h"
+#include "trace.h"
+
+enum {
+	OPT_INO = 0x100,
+	OPT_PROBE,
+	OPT_BTF,
+	OPT_RINGBUF,
+};
+
+static const char trace_doc[] =
+"Stream pipe and FIFO reads and writes from the running kernel.\n"
+"\n"
+"EXAMPLES:\n"
+"  ipcscope trace                       # every pipe read/write, text\n"
+"  ipcscope trace -p 1234 -p 1240       # only these processes\n"
+"  ipcscope trace -c sort -f json       # NDJSON from commands named sort\n"
+"  ipcscope trace --ino 81234 -d 10     # one pipe, for ten seconds\n"
+"  ipcscope trace -f json | jq -c 'select(.duration_ns > 1e6)'\n"
+"  ipcscope trace --probe tracepoint -n 100\n"
+"\v"
+"Tiers (--probe): fentry and kprobe hook the kernel's pipe functions and see\n"
+"every read and write, splice and kernel-internal ones included; tracepoint\n"
+"hooks read/write/readv/writev syscalls only.  auto takes the first tier that\n"
+"loads and attaches.  See ipcscope(8).";
+
+static const struct argp_option trace_options[] = {
+	{ "pid", 'p', "PID", 0, "Trace this process (repeatable)", 0 },
+	{ "comm", 'c', "NAME", 0, "Trace tasks with this command name", 0 },
+	{ "ino", OPT_INO, "INODE", 0, "Trace only the pipe with this inode", 0 },
+	{ "format", 'f', "FMT", 0, "Output format: text (default) or json", 0 },
+	{ "duration", 'd', "SECONDS", 0, "Stop after this many seconds", 0 },
+	{ "count", 'n', "N", 0, "Stop after N events", 0 },
+	{ "probe", OPT_PROBE, "TIER", 0,
+	  "auto (default), fentry, kprobe or tracepoint", 0 },
+	{ "btf", OPT_BTF, "FILE", 0,
+	  "Kernel BTF to use instead of /sys/kernel/btf/vmlinux", 0 },
+	{ "ringbuf-size", OPT_RINGBUF, "KIB", 0,
+	  "Ring buffer size in KiB, a power of two (default 4096)", 0 },
+	{ "verbose", 'v', NULL, 0, "Say how probes are chosen; libbpf logs", 0 },
+	{ 0 }
+};
+
+struct parse_state {
+	struct trace_opts *opts;
+	struct ipcs_error *err;
+};
+
+static int parse_ull(const char *s, unsigned long long max,
+		     unsigned long long *out)
+{
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	if (errno || *end || *out == 0 || *out > max)
+		return -1;
+	return 0;
+}
+
+static int add_pid(struct parse_state *ps, const char *arg)
+{
+	struct trace_config *cfg = &ps->opts->cfg;
+	unsigned long long pid;
+
+	if (parse_ull(arg, INT_MAX, &pid))
+		return ipcs_fail(ps->err, IPCS_EXIT_USAGE,
+				 "invalid PID '%s': want a positive number",
+				 arg);
+	if (kill((pid_t)pid, 0) && errno == ESRCH)
+		return ipcs_fail(ps->err, IPCS_EXIT_USAGE,
+				 "no process with PID %llu", pid);
+	if (cfg->npids == IPCSCOPE_MAX_PIDS)
+		return ipcs_fail(ps->err, IPCS_EXIT_USAGE,
+				 "too many -p options (at most %d)",
+				 IPCSCOPE_MAX_PIDS);
+	cfg->pids[cfg->npids++] = pid;
+	return 0;
+}
+
+static int parse_option(struct parse_state *ps, int key, const char *arg)
+{
+	struct trace_opts *o = ps->opts;
+	struct ipcs_error *err = ps->err;
+	unsigned long long v;
+	char *end;
+	int tier;
+
+	switch (key) {
+	case 'p':
+		return add_pid(ps, arg);
+	case 'c':
+		if (!*arg)
+			return ipcs_fail(err, IPCS_EXIT_USAGE,
+					 "empty command name");
+		if (strlen(arg) >= IPCSCOPE_COMM_LEN)
+			return ipcs_fail(err, IPCS_EXIT_USAGE,
+					 "command name '%s' is longer than %d characters, the most the kernel keeps",
+					 arg, IPCSCOPE_COMM_LEN - 1);
+		strcpy(o->cfg.comm, arg);
+		return 0;
+	case OPT_INO:
+		if (parse_ull(arg, ULLONG_MAX, &v))
+			return ipcs_fail(err, IPCS_EXIT_USAGE,
+					 "invalid inode '%s': want a positive number",
+					 arg);
+		o->cfg.ino = v;
+		return 0;
+	case 'f':
+		if (!strcmp(arg, "text"))
+			o->format = IPCS_FMT_TEXT;
+		else if (!strcmp(arg, "json"))
+			o->format = IPCS_FMT_JSON;
+		else
+			return ipcs_fail(err, IPCS_EXIT_USAGE,
+					 "unknown format '%s': want text or json",
+					 arg);
+		return 0;
+	case 'd':
+		errno = 0;
+		o->duration_s = strtod(arg, &end);
+		if (errno || end == arg || *end || !isfinite(o->duration_s) ||
+		    o->duration_s <= 0)
+			return ipcs_fail(err, IPCS_EXIT_USAGE,
+					 "invalid duration '%s': want seconds > 0",
+					 arg);
+		return 0;
+	case 'n':
+		if (parse_ull(arg, ULLONG_MAX, &o->max_events))
+			return ipcs_fail(err, IPCS_EXIT_USAGE,
+					 "invalid count '%s': want a positive number",
+					 arg);
+		return 0;
+	case OPT_PROBE:
+		tier = ipcs_tier_parse(arg);
+		if (tier < 0)
+			return ipcs_fail(err, IPCS_EXIT_USAGE,
+					 "unknown probe tier '%s': want auto, fentry, kprobe or tracepoint",
+					 arg);
+		o->cfg.tier = tier;
+		return 0;
+	case OPT_BTF:
+		o->cfg.btf_path = arg;
+		return 0;
+	case OPT_RINGBUF:
+		if (parse_ull(arg, 1 << 20, &v) || (v & (v - 1)) || v < 4)
+			return ipcs_fail(err, IPCS_EXIT_USAGE,
+					 "invalid ring buffer size '%s': want a power of two from 4 to 1048576 (KiB)",
+					 arg);
+		o->cfg.ringbuf_bytes = v * 1024;
+		return 0;
+	case 'v':
+		o->cfg.verbose = true;
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+static error_t trace_argp_parser(int key, char *arg, struct argp_state *state)
+{
+	struct parse_state *ps = state->input;
+	static FILE *devnull;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		/* getopt already names a bad option on stderr; drop argp's
+		 * "Try --help" line so every usage error is one line. */
+		if (!devnull)
+			devnull = fopen("/dev/null", "we");
+		if (devnull)
+			state->err_stream = devnull;
+		return 0;
+	case ARGP_KEY_ARG:
+		ipcs_fail(ps->err, IPCS_EXIT_USAGE, "unexpected argument '%s'",
+			  arg);
+		return EINVAL;
+	case ARGP_KEY_END:
+	case ARGP_KEY_NO_ARGS:
+	case ARGP_KEY_SUCCESS:
+	case ARGP_KEY_FINI:
+	case ARGP_KEY_ERROR:
+		return 0;
+	}
+	if (key < 0 || key > 0x1000)
+		return ARGP_ERR_UNKNOWN;
+	return parse_option(ps, key, arg) ? EINVAL : 0;
+}
+
+int trace_parse_args(int argc, char **argv, struct trace_opts *opts,
+		     struct ipcs_error *err)
+{
+	static const struct argp argp = {
+		.options = trace_options,
+		.parser = trace_argp_parser,
+		.args_doc = "",
+		.doc = trace_doc,
+	};
+	struct parse_state ps = { .opts = opts, .err = err };
+
+	memset(opts, 0, sizeof(*opts));
+	err->msg[0] = '\0';
+	if (argp_parse(&argp, argc, argv, 0, NULL, &ps)) {
+		if (!err->msg[0])
+			return ipcs_fail(err, IPCS_EXIT_USAGE,
+					 "invalid arguments");
+		return -1;
+	}
+	return 0;
+}
+
+int ipcs_check_privilege(struct ipcs_error *err)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = {};
+	unsigned long long eff;
+	const int cap_bpf = 39, cap_perfmon = 38;
+
+	if (geteuid() == 0)
+		return 0;
+	if (syscall(SYS_capget, &hdr, data) == 0) {
+		eff = data[0].effective |
+		      (unsigned long long)data[1].effective << 32;
+		if ((eff & (1ULL << CAP_SYS_ADMIN)) ||
+		    ((eff & (1ULL << cap_bpf)) && (eff & (1ULL << cap_perfmon))))
+			return 0;
+	}
+	return ipcs_fail(err, IPCS_EXIT_FAIL,
+			 "permission denied: loading BPF programs needs root (or CAP_BPF and CAP_PERFMON); running as uid %u",
+			 geteuid());
+}
+
+/* ---- the event loop ---------------------------------------------------- */
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+struct trace_run {
+	const struct trace_opts *opts;
+	struct ipcs_output out;
+	unsigned long long printed;
+	bool stdout_closed;
+	bool count_reached;
+	__u64 lost_reported;
+	int lost_fd;
+};
+
+/* The ring buffer callback's way to stop consuming at once. */
+#define STOP_CONSUMING (-ECANCELED)
+
+static int check_stdout(struct trace_run *run)
+{
+	if (ferror(run->out.out)) {
+		run->stdout_closed = true;
+		return STOP_CONSUMING;
+	}
+	return 0;
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct trace_run *run = ctx;
+	const struct ipcscope_hdr *hdr = data;
+	const char *path = NULL;
+
+	if (size < sizeof(*hdr))
+		return 0;
+	switch (hdr->type) {
+	case IPCSCOPE_EV_PIPE_READ:
+	case IPCSCOPE_EV_PIPE_WRITE: {
+		const struct ipcscope_pipe_event *e = data;
+
+		if (size >= sizeof(*e) && e->kind == IPCSCOPE_PIPE_FIFO)
+			path = fifo_path(hdr->pid, e->fd, e->dev, e->ino);
+		if (pipe_print_event(&run->out, data, size, path))
+			return 0;
+		break;
+	}
+	default:
+		return 0;	/* a newer BPF object than this decoder */
+	}
+	if (check_stdout(run))
+		return STOP_CONSUMING;
+	if (run->opts->max_events && ++run->printed >= run->opts->max_events) {
+		run->count_reached = true;
+		return STOP_CONSUMING;
+	}
+	return 0;
+}
+
+static __u64 read_lost(int fd)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	__u64 total = 0, *vals;
+	__u32 zero = 0;
+	int i;
+
+	if (ncpus <= 0)
+		return 0;
+	vals = calloc(ncpus, sizeof(*vals));
+	if (!vals)
+		return 0;
+	if (!bpf_map_lookup_elem(fd, &zero, vals))
+		for (i = 0; i < ncpus; i++)
+			total += vals[i];
+	free(vals);
+	return total;
+}
+
+/* Losses go into the stream, so a consumer sees the gap where it is. */
+static void report_lost(struct trace_run *run)
+{
+	__u64 lost = read_lost(run->lost_fd);
+	__u64 now = lost - run->lost_reported;
+	struct timespec ts;
+
+	if (!now)
+		return;
+	run->lost_reported = lost;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (run->out.format == IPCS_FMT_JSON)
+		fprintf(run->out.out,
+			"{\"type\":\"lost\",\"ts_ns\":%lld,\"count\":%llu}\n",
+			(long long)ipcs_wall_ns(&run->out, ts.tv_sec * 1000000000ULL + ts.tv_nsec),
+			(unsigned long long)now);
+	else
+		fprintf(run->out.out, "LOST %llu events (ring buffer full)\n",
+			(unsigned long long)now);
+	check_stdout(run);
+}
+
+/* A pipe whose reader has gone reports POLLERR on the write end, even
+ * when no event arrives to fail a write. */
+static bool stdout_reader_gone(void)
+{
+	struct pollfd pfd = { .fd = STDOUT_FILENO, .events = 0 };
+
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLERR | POLLHUP));
+}
+
+/* The one line scripts wait for: everything is attached now. */
+static void print_tracing_line(const struct trace_config *cfg,
+			       const struct pipe_probe *probe)
+{
+	char filters[512] = "";
+	size_t off = 0;
+	int i;
+
+	for (i = 0; i < cfg->npids && off < sizeof(filters); i++)
+		off += snprintf(filters + off, sizeof(filters) - off, "%s%u",
+				i ? "," : "; pid ", cfg->pids[i]);
+	if (cfg->comm[0] && off < sizeof(filters))
+		off += snprintf(filters + off, sizeof(filters) - off,
+				"; comm %s", cfg->comm);
+	if (cfg->ino && off < sizeof(filters))
+		snprintf(filters + off, sizeof(filters) - off, "; ino %llu",
+			 (unsigned long long)cfg->ino);
+	fprintf(stderr, "ipcscope: tracing pipe reads and writes with %s%s; Ctrl-C to end\n",
+		probe->desc, filters);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int libbpf_print_verbose(enum libbpf_print_level level,
+				const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int libbpf_print_quiet(enum libbpf_print_level level,
+			      const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+/*
+ * Attach the pipe probes in the requested tier, or in auto mode the first
+ * tier that loads and attaches; with -v each tier passed over says why.
+ */
+static int attach_best(struct pipe_probe *probe, const struct kernel_info *ki,
+		       const struct trace_config *cfg, struct ipcs_error *err)
+{
+	static const enum ipcscope_tier order[] = {
+		IPCSCOPE_TIER_FENTRY, IPCSCOPE_TIER_KPROBE,
+		IPCSCOPE_TIER_TRACEPOINT,
+	};
+	char why[sizeof(err->msg)] = "";
+	size_t off = 0;
+	unsigned int i;
+
+	if (cfg->tier != IPCSCOPE_TIER_NONE)
+		return pipe_probe_attach(probe, ki, cfg, cfg->tier, err);
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (!pipe_probe_attach(probe, ki, cfg, order[i], err)) {
+			ipcs_verbose(cfg, "auto: using %s",
+				     ipcs_tier_name(order[i]));
+			return 0;
+		}
+		ipcs_verbose(cfg, "auto: passing over %s", err->msg);
+		if (off < sizeof(why))
+			off += snprintf(why + off, sizeof(why) - off, "%s%s",
+					off ? "; " : "", err->msg);
+	}
+	return ipcs_fail(err, IPCS_EXIT_FAIL, "no probe tier works: %s", why);
+}
+
+int trace_run(const struct trace_opts *opts, struct ipcs_error *err)
+{
+	struct trace_run run = { .opts = opts };
+	struct kernel_info ki = {};
+	struct pipe_probe probe = {};
+	struct ring_buffer *rb = NULL;
+	struct sigaction sa = { .sa_handler = on_signal };
+	double deadline = 0;
+	int ret = -1, n;
+
+	libbpf_set_print(opts->cfg.verbose ? libbpf_print_verbose :
+			 libbpf_print_quiet);
+	if (ipcs_check_privilege(err) || kernel_info_open(&ki, opts->cfg.btf_path, err))
+		goto out;
+	if (attach_best(&probe, &ki, &opts->cfg, err))
+		goto out;
+
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	if (ipcs_output_init(&run.out, stdout, opts->format)) {
+		ipcs_fail(err, IPCS_EXIT_FAIL, "cannot read clocks: %s",
+			  strerror(errno));
+		goto out;
+	}
+	run.lost_fd = pipe_probe_lost_fd(&probe);
+	rb = ring_buffer__new(pipe_probe_ringbuf_fd(&probe), handle_event,
+			      &run, NULL);
+	if (!rb) {
+		ipcs_fail(err, IPCS_EXIT_FAIL, "cannot open ring buffer: %s",
+			  strerror(errno));
+		goto out;
+	}
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);	/* a closed stdout is EPIPE, then exit */
+
+	if (opts->format == IPCS_FMT_TEXT)
+		pipe_print_header(&run.out);
+	print_tracing_line(&opts->cfg, &probe);
+	if (opts->duration_s > 0)
+		deadline = now_s() + opts->duration_s;
+
+	while (!stop_signal) {
+		n = ring_buffer__poll(rb, 100);
+		if (n == STOP_CONSUMING)
+			break;
+		if (n < 0 && n != -EINTR) {
+			ipcs_fail(err, IPCS_EXIT_FAIL,
+				  "reading the ring buffer failed: %s",
+				  strerror(-n));
+			goto out;
+		}
+		report_lost(&run);
+		if (run.stdout_closed || stdout_reader_gone())
+			break;
+		if (deadline && now_s() >= deadline)
+			break;
+	}
+	/* Ctrl-C and SIGTERM: what is already in the ring still gets out */
+	if (!run.stdout_closed && !run.count_reached && !stdout_reader_gone())
+		ring_buffer__consume(rb);
+	report_lost(&run);
+	fflush(stdout);
+	if (run.lost_reported)
+		fprintf(stderr, "ipcscope: %llu events lost (ring buffer full)\n",
+			(unsigned long long)run.lost_reported);
+	ret = 0;
+out:
+	ring_buffer__free(rb);
+	pipe_probe_destroy(&probe);
+	kernel_info_close(&ki);
+	return ret;
+}
