@@ -1,0 +1,39 @@
+# The multi-kernel test matrix (Documentation/testing.rst), included by the
+# top-level Makefile.  The cells -- kernels and, per kernel, probe tiers --
+# are listed in one place, tests/vm/kernels; the scripts read it from there.
+#
+#   make matrix                           every cell; `make check` runs it
+#   make vmtest KERNEL=6.12 PROBE=kprobe  one cell (KERNEL=host: no VM)
+#   make vm-kernels                       download the kernels (cached)
+#   make vm-selftest                      test the runner's own parsing
+#
+# Uses BUILD (the build directory) and the top-level targets that build what
+# the cells run: the host collector, the static one, the test programs.
+# Timeouts: VM_TIMEOUT (one VM, 600 s), VM_TEST_TIMEOUT (one program, 120 s).
+
+BUILD ?= build
+VM_TABLE := tests/vm/kernels
+# Kernels with a VM, i.e. every line but "host".
+VM_KERNELS := $(shell awk '!/^\#/ && NF >= 2 && $$1 != "host" { print $$1 }' $(VM_TABLE))
+VM_CELLS := $(shell awk '!/^\#/ && NF >= 2 { n = split($$2, t, ","); \
+	for (i = 1; i <= n; i++) print $$1 ":" t[i] }' $(VM_TABLE))
+VM_PREREQS ?= $(BUILD)/ipcscope static tests
+VM_ENV = BUILD=$(abspath $(BUILD))
+
+.PHONY: matrix vmtest vm-kernels vm-selftest
+
+matrix: $(VM_PREREQS)
+	$(VM_ENV) tests/matrix $(VM_CELLS)
+
+vmtest: $(VM_PREREQS)
+	@if [ -z "$(KERNEL)" ] || [ -z "$(PROBE)" ]; then \
+		echo "usage: make vmtest KERNEL=<$(subst $(eval) ,|,host $(VM_KERNELS))> PROBE=<fentry|kprobe|tracepoint>" >&2; \
+		exit 2; \
+	fi
+	$(VM_ENV) tests/matrix $(KERNEL):$(PROBE)
+
+vm-kernels:
+	@for k in $(VM_KERNELS); do tests/vm/fetch-kernel $$k >/dev/null || exit 1; done
+
+vm-selftest:
+	tests/vm/selftest
