@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A reader asleep on an empty pipe's rd_wait for a known time: its read's
+ * duration_ns covers the sleep.
+ */
+#include "harness.h"
+
+#define SLEEP_MS 300
+
+int main(void)
+{
+	const char *argv[] = { "pipe-workload", "block", "300", NULL };
+	const struct fj_object *rd;
+	struct workload w;
+	struct tracer t;
+	char pid_arg[16];
+	long long reader;
+
+	require_root();
+	tap_plan(5);
+	workload_start(&w, argv);
+	reader = fact_int(&w, "reader");
+	snprintf(pid_arg, sizeof(pid_arg), "%lld", reader);
+	tracer_start(&t, (const char *[]){ "-p", pid_arg, NULL });
+	workload_finish(&w);
+	tracer_stop(&t);
+
+	tap_is_int(events_count(&t.events, "pipe_read", reader, 0), 1,
+		   "one read event from the blocked reader");
+	rd = events_nth(&t.events, "pipe_read", reader, 0, 0);
+	tap_is_int(rd ? fj_int(rd, "bytes") : -1, 10, "it returned 10 bytes");
+	tap_is_int(rd ? fj_int(rd, "ino") : -1, fact_int(&w, "ino"),
+		   "on the workload's pipe");
+	tap_ok(rd && fj_int(rd, "duration_ns") >= SLEEP_MS * 1000000LL,
+	       "duration_ns %lld >= the %d ms the writer slept",
+	       rd ? fj_int(rd, "duration_ns") : -1, SLEEP_MS);
+	/* an upper bound so a garbage duration fails; TCG VMs are slow */
+	tap_ok(rd && fj_int(rd, "duration_ns") < (SLEEP_MS + 30000) * 1000000LL,
+	       "and not absurdly longer");
+	tracer_free(&t);
+	workload_free(&w);
+	return tap_done();
+}

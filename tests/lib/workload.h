@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The workload side of tests/lib/harness.h: report facts, stop to let the
+ * test act.  Header-only, so workloads link nothing but libc.
+ */
+#ifndef IPCSCOPE_WORKLOAD_H
+#define IPCSCOPE_WORKLOAD_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static inline __attribute__((noreturn, format(printf, 1, 2)))
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "workload: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(errno));
+	exit(1);
+}
+
+/* Append one JSON line to $IPCSCOPE_FACTS (a regular file, not a pipe:
+ * reporting must not itself be pipe traffic). */
+static inline __attribute__((format(printf, 1, 2)))
+void fact(const char *fmt, ...)
+{
+	const char *path = getenv("IPCSCOPE_FACTS");
+	char line[1024];
+	va_list ap;
+	int fd, n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	line[n++] = '\n';
+	if (!path) {
+		fwrite(line, 1, n, stderr);
+		return;
+	}
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0600);
+	if (fd < 0 || write(fd, line, n) != n)
+		die("writing facts to %s", path);
+	close(fd);
+}
+
+/* Stop until the test continues us (SIGCONT). */
+static inline void pause_for_test(void)
+{
+	if (getenv("IPCSCOPE_FACTS"))
+		raise(SIGSTOP);
+}
+
+#endif /* IPCSCOPE_WORKLOAD_H */
