@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * How the collector ends: a closed stdout (| head), SIGTERM, -d, -n; and
+ * ring-buffer overflow, where delivered + lost must equal the known number
+ * of events exactly.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "harness.h"
+
+/* Start the tracer with stdout on a pipe we hold; wait for "tracing". */
+static pid_t start_piped(const char *const *extra, int *out_fd)
+{
+	const char *argv[24] = { ipcscope_bin(), "trace", "-f", "json",
+				 "--probe", probe_tier() };
+	int out[2], err[2], argc = 6, i;
+	char buf[4096];
+	size_t have = 0;
+	pid_t pid;
+
+	for (i = 0; extra[i]; i++)
+		argv[argc++] = extra[i];
+	argv[argc] = NULL;
+	if (pipe(out) || pipe(err))
+		tap_bail("pipe");
+	pid = fork();
+	if (pid == 0) {
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		close(out[0]);
+		close(err[0]);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+	while (have < sizeof(buf) - 1) {
+		ssize_t n = read(err[0], buf + have, sizeof(buf) - 1 - have);
+
+		if (n <= 0)
+			tap_bail("tracer ended before it was tracing");
+		have += n;
+		buf[have] = '\0';
+		if (strstr(buf, "ipcscope: tracing"))
+			break;
+	}
+	close(err[0]);
+	*out_fd = out[0];
+	return pid;
+}
+
+/* Wait up to @secs for @pid; its exit status, or -1 on timeout. */
+static int wait_exit(pid_t pid, double secs)
+{
+	double end = mono_now() + secs;
+	int status;
+
+	while (mono_now() < end) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) :
+			       128 + WTERMSIG(status);
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -1;
+}
+
+static void head_with_traffic(void)
+{
+	const char *argv[] = { "pipe-workload", "rw", "2000", NULL };
+	struct workload w;
+	char buf[65536], arg[16];
+	int fd, lines = 0;
+	size_t i;
+	ssize_t n;
+	pid_t pid;
+
+	workload_start(&w, argv);
+	snprintf(arg, sizeof(arg), "%lld", fact_int(&w, "pid"));
+	pid = start_piped((const char *[]){ "-p", arg, NULL }, &fd);
+	workload_resume(&w);
+	/* like head -n 5: read five lines, then close */
+	while (lines < 5 && (n = read(fd, buf, sizeof(buf))) > 0)
+		for (i = 0; i < (size_t)n; i++)
+			lines += buf[i] == '\n';
+	close(fd);
+	tap_is_int(wait_exit(pid, 30), 0,
+		   "| head -n 5 with traffic: the tracer exits with status 0");
+	workload_finish(&w);
+	workload_free(&w);
+}
+
+static void head_idle(void)
+{
+	int fd, status;
+	pid_t pid;
+
+	/* no pipe has inode 1: nothing will ever be written to stdout */
+	pid = start_piped((const char *[]){ "--ino", "1", NULL }, &fd);
+	close(fd);
+	status = wait_exit(pid, 30);
+	tap_is_int(status, 0,
+		   "stdout closed with no events at all: exits with status 0");
+}
+
+static void sigterm(void)
+{
+	int fd, status;
+	pid_t pid;
+
+	pid = start_piped((const char *[]){ "--ino", "1", NULL }, &fd);
+	kill(pid, SIGTERM);
+	status = wait_exit(pid, 30);
+	close(fd);
+	tap_is_int(status, 0, "SIGTERM: exits with status 0");
+}
+
+static void duration_and_count(void)
+{
+	const char *dargv[] = { ipcscope_bin(), "trace", "--probe",
+				probe_tier(), "--ino", "1", "-d", "1", NULL };
+	const char *wargv[] = { "pipe-workload", "rw", "100", NULL };
+	struct cmd_result r;
+	struct workload w;
+	struct tracer t;
+	char arg[16];
+
+	run_cmd(dargv, &r, 120);
+	tap_ok(r.status == 0 && r.seconds >= 1.0,
+	       "-d 1: ends by itself with status 0 after %.2f s", r.seconds);
+
+	workload_start(&w, wargv);
+	snprintf(arg, sizeof(arg), "%lld", fact_int(&w, "pid"));
+	tracer_start(&t, (const char *[]){ "-p", arg, "-n", "7", NULL });
+	workload_finish(&w);
+	tap_is_int(wait_exit(t.pid, 30), 0, "-n 7: ends by itself, status 0");
+	t.pid = 0;
+	tracer_stop(&t);
+	tap_is_int(t.events.n, 7, "-n 7: exactly 7 events printed");
+	tracer_free(&t);
+	workload_free(&w);
+}
+
+/* Stop the collector while a burst fills its small ring buffer. */
+static void overflow(void)
+{
+	const char *argv[] = { "pipe-workload", "burst", "3000", NULL };
+	long long delivered, lost = 0;
+	struct workload w;
+	struct tracer t;
+	char arg[16];
+	int i;
+
+	workload_start(&w, argv);
+	snprintf(arg, sizeof(arg), "%lld", fact_int(&w, "pid"));
+	tracer_start(&t, (const char *[]){ "-p", arg, "--ringbuf-size", "4",
+					  NULL });
+	kill(t.pid, SIGSTOP);
+	workload_finish(&w);
+	kill(t.pid, SIGCONT);
+	tracer_stop(&t);
+	delivered = events_count(&t.events, "pipe_write", 0, 0);
+	for (i = 0; i < t.events.n; i++)
+		if (!strcmp(fj_str(&t.events.ev[i], "type"), "lost"))
+			lost += fj_int(&t.events.ev[i], "count");
+	tap_ok(lost > 0, "a 4 KiB ring overflows: %lld lost records reported",
+	       lost);
+	tap_is_int(delivered + lost, 3000,
+		   "delivered (%lld) + lost (%lld) = the 3000 writes made",
+		   delivered, lost);
+	tap_ok(t.err_text && strstr(t.err_text, "events lost"),
+	       "the total lost is reported on stderr at exit");
+	tracer_free(&t);
+	workload_free(&w);
+}
+
+int main(void)
+{
+	require_root();
+	signal(SIGPIPE, SIG_IGN);
+	tap_plan(9);
+	head_with_traffic();
+	head_idle();
+	sigterm();
+	duration_and_count();
+	overflow();
+	return tap_done();
+}
