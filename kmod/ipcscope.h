@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ipcscope: a snapshot of every pipe and FIFO that some process holds open.
+ *
+ * The debugfs files are views of one snapshot, built when a file is opened.
+ * A snapshot holds plain values only: no pointer in it is dereferenced
+ * after the scan, so pipes may close, and tasks may exit, while a reader
+ * is still walking the output.
+ */
+#ifndef _IPCSCOPE_H
+#define _IPCSCOPE_H
+
+#include <linux/fs.h>
+#include <linux/sched.h>
+#include <linux/types.h>
+
+#define IPS_NONE	U32_MAX
+
+/* Which wait queue of struct pipe_inode_info an entry sits on. */
+enum ips_queue {
+	IPS_RD_WAIT,
+	IPS_WR_WAIT,
+};
+
+/* What a wait-queue entry stands for, from its ->func and ->flags. */
+enum ips_how {
+	IPS_HOW_READ,	/* exclusive task wait on rd_wait: pipe_read() */
+	IPS_HOW_WRITE,	/* exclusive task wait on wr_wait: pipe_write() */
+	IPS_HOW_WAIT,	/* other task wait: splice, tee, FIFO open */
+	IPS_HOW_POLL,	/* pollwake(): poll(), select() */
+	IPS_HOW_EPOLL,	/* ep_poll_callback(): an epoll instance */
+	IPS_HOW_OTHER,	/* any other callback (io_uring, aio, ...) */
+	IPS_HOW_MAX,
+};
+
+struct ips_pipe {
+	const void *key;	/* the pipe_inode_info: compared, never used */
+	unsigned long ino;
+	dev_t dev;
+	bool fifo;
+	unsigned int head;
+	unsigned int tail;
+	unsigned int max_usage;
+	unsigned int ring_size;
+	unsigned int nr_accounted;
+	unsigned int readers;
+	unsigned int writers;
+	unsigned int files;
+	unsigned int r_counter;
+	unsigned int w_counter;
+	unsigned int used;	/* occupied slots, head - tail */
+	u64 bytes;		/* sum of ->len over the occupied slots */
+	u32 first_waiter;	/* waiters[first_waiter ...] */
+	u32 nr_waiters;
+	u32 first_holder;	/* chained through ips_holder.next */
+	u32 last_holder;
+	u32 nr_holders;
+};
+
+struct ips_holder {
+	u32 pipe;
+	u32 next;
+	pid_t pid;
+	unsigned int fd;
+	fmode_t mode;
+	char comm[TASK_COMM_LEN];
+};
+
+struct ips_waiter {
+	const void *func;	/* ->func: compared and named, never called */
+	u32 pipe;
+	pid_t pid;		/* tgid of the waiting task, 0 if none */
+	pid_t tid;
+	u8 queue;
+	u8 how;
+	u8 excl;
+	u8 fn;			/* index into ips_snap.fn_name */
+	char comm[TASK_COMM_LEN];
+};
+
+#define IPS_NR_FN	16
+#define IPS_FN_LEN	48
+
+struct ips_snap {
+	struct ips_pipe *pipes;
+	u32 nr_pipes;
+	u32 max_pipes;
+	struct ips_holder *holders;
+	u32 nr_holders;
+	u32 max_holders;
+	struct ips_waiter *waiters;
+	u32 nr_waiters;
+	u32 max_waiters;
+	u32 lost_waiters;	/* queues that kept growing under the scan */
+	u32 *hash;		/* pipe index + 1, open addressing */
+	u32 hash_size;
+	u32 nr_tasks;		/* thread groups visited */
+	u32 nr_tables;		/* fd tables scanned */
+	u64 scan_ns;
+	u32 nr_fn;
+	const void *fn[IPS_NR_FN];
+	char fn_name[IPS_NR_FN + 1][IPS_FN_LEN];
+};
+
+struct ips_snap *ips_snap_build(struct file *file);
+void ips_snap_free(struct ips_snap *s);
+
+#endif /* _IPCSCOPE_H */

@@ -1,0 +1,538 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Build a snapshot of every pipe and FIFO that some process holds open.
+ *
+ * The kernel keeps no list of pipes, so they are found the way lsof finds
+ * them: walk every thread group, and every fd table, looking for files whose
+ * inode is a FIFO with a pipe_inode_info attached.  The same pipe is usually
+ * seen through several fds (its read end, its write end, inherited copies),
+ * so the pipes are deduplicated in a hash table keyed by pipe_inode_info.
+ *
+ * Locking, in the order things happen for one fd table:
+ *
+ *  1. rcu_read_lock() while looking up the next thread group and choosing
+ *     which of its threads to scan (one per distinct files_struct); each
+ *     chosen task is pinned with get_task_struct() before the RCU section
+ *     ends.
+ *  2. task_lock() + files->file_lock (inside iterate_fd()), the nesting
+ *     __do_SAK() uses, to keep the files_struct and its fd array stable.
+ *     Under these spinlocks we only compare a few fields and get_file() the
+ *     pipe files, at most IPS_BATCH of them and at most IPS_VISIT fds per
+ *     round, then drop both locks.
+ *  3. For each pinned file, with no spinlock held, pipe->mutex: pipe_read(),
+ *     pipe_write(), pipe_release(), fifo_open() and pipe_fcntl() change the
+ *     ring (head, tail, bufs[].len, ring_size, max_usage) and the counters
+ *     (readers, writers, files, r_counter, w_counter) only under it.  6.1
+ *     also takes rd_wait.lock around head and tail updates, 6.12 only for
+ *     watch-queue pipes; the mutex covers both.  The pinned file keeps
+ *     pipe->files above zero, so the pipe_inode_info cannot be freed.
+ *  4. Nested inside the mutex, as in pipe_write() waking readers, each wait
+ *     queue's spinlock (irqsave: wake-ups come from interrupts), to copy the
+ *     queue.  An entry stays on the queue, and its task alive, until its
+ *     owner takes that same lock to remove it, so ->private may be followed
+ *     while the lock is held.  task_lock() must not be taken here (an
+ *     IRQ-unsafe lock inside an IRQ-safe one), so comm is copied racily,
+ *     as tracepoints do.
+ *
+ * Nothing sleeps under a spinlock, no lock is held across a return to the
+ * caller, and each lock is held for at most one bounded piece of work: one
+ * round of an fd table, one ring, one wait queue (as long as one wake-up).
+ * The final fput() of a file that was closed meanwhile happens after all
+ * locks are dropped.
+ */
+
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/hash.h>
+#include <linux/kallsyms.h>
+#include <linux/ktime.h>
+#include <linux/magic.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/pipe_fs_i.h>
+#include <linux/poll.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/wait.h>
+
+#include "ipcscope.h"
+
+#define IPS_BATCH	64	/* pipe files pinned per round */
+#define IPS_VISIT	256	/* fds looked at per round under file_lock */
+#define IPS_REPS	4	/* distinct fd tables per thread group */
+#define IPS_TRIES	8	/* attempts to copy a growing wait queue */
+
+struct ips_batch {
+	unsigned int n;
+	unsigned int visited;
+	unsigned int next_fd;
+	struct {
+		struct file *file;
+		unsigned int fd;
+	} ent[IPS_BATCH];
+};
+
+/*
+ * pollwake() is static in fs/select.c.  Its address is learnt once, by
+ * letting poll_initwait()'s own queueing function add an entry to a private
+ * wait queue: no symbol lookup, and the value is exactly what __pollwait()
+ * stores in the entries we later compare against.
+ */
+static wait_queue_func_t ips_pollwake;
+
+static void ips_probe_pollwake(struct file *file)
+{
+	struct wait_queue_entry *we;
+	struct poll_wqueues *pwq;
+	wait_queue_head_t wqh;
+
+	if (READ_ONCE(ips_pollwake))
+		return;
+	pwq = kmalloc(sizeof(*pwq), GFP_KERNEL);
+	if (!pwq)
+		return;
+	init_waitqueue_head(&wqh);
+	poll_initwait(pwq);
+	poll_wait(file, &wqh, &pwq->pt);
+	spin_lock_irq(&wqh.lock);
+	we = list_first_entry_or_null(&wqh.head, struct wait_queue_entry,
+				      entry);
+	if (we)
+		WRITE_ONCE(ips_pollwake, we->func);
+	spin_unlock_irq(&wqh.lock);
+	poll_freewait(pwq);
+	kfree(pwq);
+}
+
+/* kvrealloc() changed its signature in 6.12; grow by hand instead. */
+static int ips_grow(void **arr, u32 *max, size_t size, u32 need)
+{
+	u32 n = max_t(u32, *max, 64);
+	void *p;
+
+	if (need <= *max)
+		return 0;
+	while (n < need)
+		n *= 2;
+	p = kvmalloc_array(n, size, GFP_KERNEL_ACCOUNT);
+	if (!p)
+		return -ENOMEM;
+	if (*arr)
+		memcpy(p, *arr, (size_t)*max * size);
+	kvfree(*arr);
+	*arr = p;
+	*max = n;
+	return 0;
+}
+
+static u32 ips_slot(const struct ips_snap *s, const void *key)
+{
+	return hash_ptr(key, ilog2(s->hash_size));
+}
+
+static int ips_rehash(struct ips_snap *s)
+{
+	u32 size = s->hash_size ? s->hash_size * 2 : 1024;
+	u32 *h, i, j;
+
+	h = kvcalloc(size, sizeof(*h), GFP_KERNEL_ACCOUNT);
+	if (!h)
+		return -ENOMEM;
+	kvfree(s->hash);
+	s->hash = h;
+	s->hash_size = size;
+	for (i = 0; i < s->nr_pipes; i++) {
+		j = ips_slot(s, s->pipes[i].key);
+		while (h[j])
+			j = (j + 1) & (size - 1);
+		h[j] = i + 1;
+	}
+	return 0;
+}
+
+/*
+ * Find the record of a pipe, or the hash slot for a new one.  The key is the
+ * pipe_inode_info's address plus the inode, so that a pipe freed during the
+ * scan and another one allocated at the same address stay apart.
+ */
+static u32 ips_find(struct ips_snap *s, const void *key,
+		    const struct inode *inode, u32 *slot)
+{
+	u32 j = ips_slot(s, key);
+	u32 i;
+
+	while ((i = s->hash[j])) {
+		const struct ips_pipe *p = &s->pipes[i - 1];
+
+		if (p->key == key && p->ino == inode->i_ino &&
+		    p->dev == inode->i_sb->s_dev)
+			return i - 1;
+		j = (j + 1) & (s->hash_size - 1);
+	}
+	*slot = j;
+	return IPS_NONE;
+}
+
+static u8 ips_fn_index(struct ips_snap *s, const void *func)
+{
+	char buf[KSYM_SYMBOL_LEN];
+	u32 i;
+
+	for (i = 0; i < s->nr_fn; i++)
+		if (s->fn[i] == func)
+			return i;
+	if (s->nr_fn == IPS_NR_FN)
+		return IPS_NR_FN;	/* named "?" */
+	sprint_symbol_no_offset(buf, (unsigned long)func);
+	/* Never print a raw kernel address. */
+	if (!strncmp(buf, "0x", 2))
+		strscpy(buf, "?", sizeof(buf));
+	s->fn[i] = func;
+	strscpy(s->fn_name[i], buf, IPS_FN_LEN);
+	return s->nr_fn++;
+}
+
+/*
+ * Copy one wait queue.  Called with pipe->mutex held; takes the queue's
+ * spinlock.  Entries that do not fit are only counted in *need, and the
+ * caller grows the array and copies again.
+ */
+static void ips_copy_queue(struct ips_snap *s, u32 pidx,
+			   struct wait_queue_head *wqh, u8 queue, u32 *need)
+{
+	wait_queue_func_t pollwake = READ_ONCE(ips_pollwake);
+	struct wait_queue_entry *we;
+	unsigned long flags;
+
+	spin_lock_irqsave(&wqh->lock, flags);
+	list_for_each_entry(we, &wqh->head, entry) {
+		struct task_struct *t = NULL;
+		struct ips_waiter *w;
+
+		(*need)++;
+		if (s->nr_waiters >= s->max_waiters)
+			continue;
+		w = &s->waiters[s->nr_waiters++];
+		w->func = we->func;
+		w->pipe = pidx;
+		w->queue = queue;
+		w->excl = !!(we->flags & WQ_FLAG_EXCLUSIVE);
+		/*
+		 * These three wake functions are defined to take ->private
+		 * as the task to wake.  pipe_read() and pipe_write() sleep in
+		 * wait_event_interruptible_exclusive(): autoremove, exclusive.
+		 * Non-exclusive task waits are splice/tee (pipe_wait_*()) and
+		 * FIFO opens waiting for a partner (wait_for_partner()).
+		 */
+		if (we->func == autoremove_wake_function ||
+		    we->func == default_wake_function ||
+		    we->func == woken_wake_function) {
+			t = we->private;
+			if (!w->excl)
+				w->how = IPS_HOW_WAIT;
+			else if (queue == IPS_RD_WAIT)
+				w->how = IPS_HOW_READ;
+			else
+				w->how = IPS_HOW_WRITE;
+		} else if (pollwake && we->func == pollwake) {
+			/* __pollwait(): ->private is the poll_wqueues. */
+			struct poll_wqueues *pwq = we->private;
+
+			t = pwq->polling_task;
+			w->how = IPS_HOW_POLL;
+		} else {
+			/* Told apart by name once the lock is dropped. */
+			w->how = IPS_HOW_OTHER;
+		}
+		if (t) {
+			w->pid = t->tgid;
+			w->tid = t->pid;
+			memcpy(w->comm, t->comm, sizeof(w->comm));
+			w->comm[sizeof(w->comm) - 1] = '\0';
+		} else {
+			w->pid = 0;
+			w->tid = 0;
+			w->comm[0] = '\0';
+		}
+	}
+	spin_unlock_irqrestore(&wqh->lock, flags);
+}
+
+static int ips_inspect(struct ips_snap *s, u32 pidx,
+		       struct pipe_inode_info *pipe)
+{
+	unsigned int i, mask, tries;
+	struct ips_pipe *p;
+	u32 need;
+
+	if (mutex_lock_killable(&pipe->mutex))
+		return -EINTR;
+
+	p = &s->pipes[pidx];
+	p->head = pipe->head;
+	p->tail = pipe->tail;
+	p->max_usage = pipe->max_usage;
+	p->ring_size = pipe->ring_size;
+	p->nr_accounted = pipe->nr_accounted;
+	p->readers = pipe->readers;
+	p->writers = pipe->writers;
+	p->files = pipe->files;
+	p->r_counter = pipe->r_counter;
+	p->w_counter = pipe->w_counter;
+	/*
+	 * pipe_occupancy() keeps the index arithmetic right whatever width
+	 * head and tail have; the clamp keeps a corrupt ring from sending us
+	 * past bufs[].
+	 */
+	p->used = min(pipe_occupancy(p->head, p->tail), p->ring_size);
+	mask = p->ring_size - 1;
+	p->bytes = 0;
+	for (i = 0; i < p->used; i++)
+		p->bytes += pipe->bufs[(p->tail + i) & mask].len;
+
+	p->first_waiter = s->nr_waiters;
+	for (tries = 0; ; tries++) {
+		need = 0;
+		s->nr_waiters = p->first_waiter;
+		ips_copy_queue(s, pidx, &pipe->rd_wait, IPS_RD_WAIT, &need);
+		ips_copy_queue(s, pidx, &pipe->wr_wait, IPS_WR_WAIT, &need);
+		if (p->first_waiter + need <= s->max_waiters)
+			break;
+		if (tries == IPS_TRIES ||
+		    ips_grow((void **)&s->waiters, &s->max_waiters,
+			     sizeof(*s->waiters), p->first_waiter + need * 2)) {
+			s->lost_waiters++;
+			break;
+		}
+	}
+	mutex_unlock(&pipe->mutex);
+
+	p->nr_waiters = s->nr_waiters - p->first_waiter;
+	for (i = p->first_waiter; i < s->nr_waiters; i++) {
+		struct ips_waiter *w = &s->waiters[i];
+
+		w->fn = ips_fn_index(s, w->func);
+		if (w->how == IPS_HOW_OTHER &&
+		    !strcmp(s->fn_name[w->fn], "ep_poll_callback"))
+			w->how = IPS_HOW_EPOLL;
+	}
+	return 0;
+}
+
+/* One pinned pipe file of a scanned fd table. */
+static int ips_add(struct ips_snap *s, struct file *file, unsigned int fd,
+		   pid_t pid, const char *comm)
+{
+	struct pipe_inode_info *pipe = file->private_data;
+	struct inode *inode = file_inode(file);
+	struct ips_holder *h;
+	struct ips_pipe *p;
+	u32 idx, slot;
+	int err;
+
+	if (s->nr_pipes * 2 >= s->hash_size) {
+		err = ips_rehash(s);
+		if (err)
+			return err;
+	}
+	idx = ips_find(s, pipe, inode, &slot);
+	if (idx == IPS_NONE) {
+		err = ips_grow((void **)&s->pipes, &s->max_pipes,
+			       sizeof(*s->pipes), s->nr_pipes + 1);
+		if (err)
+			return err;
+		idx = s->nr_pipes++;
+		s->hash[slot] = idx + 1;
+		p = &s->pipes[idx];
+		memset(p, 0, sizeof(*p));
+		p->key = pipe;
+		p->ino = inode->i_ino;
+		p->dev = inode->i_sb->s_dev;
+		p->fifo = inode->i_sb->s_magic != PIPEFS_MAGIC;
+		p->first_holder = IPS_NONE;
+		p->last_holder = IPS_NONE;
+		err = ips_inspect(s, idx, pipe);
+		if (err)
+			return err;
+	}
+
+	err = ips_grow((void **)&s->holders, &s->max_holders,
+		       sizeof(*s->holders), s->nr_holders + 1);
+	if (err)
+		return err;
+	h = &s->holders[s->nr_holders];
+	h->pipe = idx;
+	h->next = IPS_NONE;
+	h->pid = pid;
+	h->fd = fd;
+	h->mode = file->f_mode & (FMODE_READ | FMODE_WRITE);
+	memcpy(h->comm, comm, sizeof(h->comm));
+
+	p = &s->pipes[idx];
+	if (p->last_holder == IPS_NONE)
+		p->first_holder = s->nr_holders;
+	else
+		s->holders[p->last_holder].next = s->nr_holders;
+	p->last_holder = s->nr_holders;
+	p->nr_holders++;
+	s->nr_holders++;
+	return 0;
+}
+
+/*
+ * iterate_fd() callback, under task_lock() and files->file_lock.  The fd
+ * table holds a reference on @file, so get_file() is safe here.  A file is
+ * a pipe end when its inode is a FIFO (i_pipe shares storage with i_cdev,
+ * so the mode is checked first) and it was opened through fifo_open(),
+ * which sets ->private_data to inode->i_pipe; O_PATH files are not opened
+ * and hold no pipe.  Both fields are stable while the file is open.
+ */
+static int ips_collect(const void *data, struct file *file, unsigned int fd)
+{
+	/* iterate_fd() passes its cookie as const; it is ours to fill. */
+	struct ips_batch *b = (struct ips_batch *)data;
+	struct inode *inode = file_inode(file);
+
+	b->next_fd = fd + 1;
+	if (S_ISFIFO(inode->i_mode) && !(file->f_mode & FMODE_PATH) &&
+	    file->private_data && file->private_data == inode->i_pipe) {
+		b->ent[b->n].file = get_file(file);
+		b->ent[b->n].fd = fd;
+		b->n++;
+	}
+	return b->n == IPS_BATCH || ++b->visited == IPS_VISIT;
+}
+
+static int ips_scan_task(struct ips_snap *s, struct ips_batch *b,
+			 struct task_struct *t, pid_t pid)
+{
+	char comm[TASK_COMM_LEN];
+	unsigned int fd = 0, i;
+	int more, err = 0;
+
+	get_task_comm(comm, t);
+	s->nr_tables++;
+	do {
+		b->n = 0;
+		b->visited = 0;
+		task_lock(t);
+		more = iterate_fd(t->files, fd, ips_collect, b);
+		task_unlock(t);
+		for (i = 0; i < b->n; i++) {
+			if (!err)
+				err = ips_add(s, b->ent[i].file, b->ent[i].fd,
+					      pid, comm);
+			fput(b->ent[i].file);
+		}
+		fd = b->next_fd;
+		cond_resched();
+	} while (more && !err);
+	return err;
+}
+
+/*
+ * Pick one thread per distinct files_struct of the thread group whose tgid
+ * is the first at or above @nr, and pin them.  Threads normally share one
+ * table; one that unshared its fd table is scanned on its own, and reported
+ * under the same pid, as /proc/PID/task/TID/fd would show it.
+ */
+static int ips_next_group(int nr, struct task_struct **reps, int *nr_reps,
+			  pid_t *tgid)
+{
+	struct files_struct *seen[IPS_REPS];
+	struct task_struct *leader, *t;
+	struct pid *pid;
+	int n = 0, i;
+
+	rcu_read_lock();
+	for (;;) {
+		pid = find_ge_pid(nr, &init_pid_ns);
+		if (!pid) {
+			rcu_read_unlock();
+			return 0;
+		}
+		nr = pid_nr(pid) + 1;
+		leader = pid_task(pid, PIDTYPE_TGID);
+		if (leader && !(leader->flags & PF_KTHREAD))
+			break;
+	}
+	*tgid = leader->tgid;
+	for_each_thread(leader, t) {
+		struct files_struct *f = READ_ONCE(t->files);
+
+		if (!f)
+			continue;
+		for (i = 0; i < n && seen[i] != f; i++)
+			;
+		if (i < n)
+			continue;
+		if (n == IPS_REPS)
+			break;
+		seen[n] = f;
+		reps[n++] = get_task_struct(t);
+	}
+	rcu_read_unlock();
+	*nr_reps = n;
+	return nr;
+}
+
+void ips_snap_free(struct ips_snap *s)
+{
+	if (!s)
+		return;
+	kvfree(s->pipes);
+	kvfree(s->holders);
+	kvfree(s->waiters);
+	kvfree(s->hash);
+	kfree(s);
+}
+
+struct ips_snap *ips_snap_build(struct file *file)
+{
+	struct task_struct *reps[IPS_REPS];
+	struct ips_batch *b;
+	struct ips_snap *s;
+	int nr = 1, n, i, err = 0;
+	pid_t tgid;
+	u64 t0;
+
+	ips_probe_pollwake(file);
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	b = kmalloc(sizeof(*b), GFP_KERNEL);
+	if (!s || !b) {
+		err = -ENOMEM;
+		goto out;
+	}
+	strscpy(s->fn_name[IPS_NR_FN], "?", IPS_FN_LEN);
+	err = ips_rehash(s);
+	if (err)
+		goto out;
+
+	t0 = ktime_get_ns();
+	while ((nr = ips_next_group(nr, reps, &n, &tgid)) > 0) {
+		s->nr_tasks++;
+		for (i = 0; i < n; i++) {
+			if (!err)
+				err = ips_scan_task(s, b, reps[i], tgid);
+			put_task_struct(reps[i]);
+		}
+		if (!err && fatal_signal_pending(current))
+			err = -EINTR;
+		if (err)
+			goto out;
+		cond_resched();
+	}
+	s->scan_ns = ktime_get_ns() - t0;
+out:
+	kfree(b);
+	if (err) {
+		ips_snap_free(s);
+		return ERR_PTR(err);
+	}
+	return s;
+}
