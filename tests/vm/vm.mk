@@ -33,7 +33,7 @@ vmtest: $(VM_PREREQS)
 	$(VM_ENV) tests/matrix $(KERNEL):$(PROBE)
 
 vm-kernels:
-	@for k in $(VM_KERNELS); do tests/vm/fetch-kernel $$k >/dev/null || exit 1; done
+	@for k in $(VM_KERNELS); do tests/vm/fetch-kernel $$k $(abspath $(BUILD))/vm/kernels >/dev/null || exit 1; done
 
 vm-selftest:
 	tests/vm/selftest
