@@ -37,9 +37,8 @@ TOOL_SRCS := tools/ipcscope.c tools/trace.c tools/probe_features.c tools/probe.c
 	     tools/error.c tools/output.c tools/fdpath.c \
 	     $(FAMILIES:%=tools/%_decode.c) $(FAMILIES:%=tools/%_probe.c)
 TOOL_OBJS := $(TOOL_SRCS:tools/%.c=$(OUTPUT)/tools/%.o)
-# Code the unit tests link: no libbpf in it.
-DECODE_OBJS := $(OUTPUT)/tools/output.o $(OUTPUT)/tools/error.o \
-	       $(FAMILIES:%=$(OUTPUT)/tools/%_decode.o)
+# What the unit tests link: everything but main().
+UNIT_LINK_OBJS := $(filter-out $(OUTPUT)/tools/ipcscope.o,$(TOOL_OBJS))
 
 .PHONY: all static run check check-unit deps install man vmlinux clean tests
 
@@ -80,9 +79,10 @@ TEST_CPPFLAGS := $(CPPFLAGS) -Itests/lib
 
 tests: $(UNIT_BINS) $(INTEG_BINS) $(WORKLOAD_BINS)
 
-$(OUTPUT)/tests/unit/%: tests/unit/%.c $(DECODE_OBJS) $(wildcard tests/lib/*.h)
+$(OUTPUT)/tests/unit/%: tests/unit/%.c $(UNIT_LINK_OBJS) $(TEST_LIB_SRCS) $(wildcard tests/lib/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(WARN) $(TEST_CPPFLAGS) $< $(DECODE_OBJS) -o $@
+	$(CC) $(CFLAGS) $(WARN) $(TEST_CPPFLAGS) $< $(TEST_LIB_SRCS) \
+		$(UNIT_LINK_OBJS) $(LIBS) -lm -o $@
 
 # Integration tests and workloads are static: the same binaries run on the
 # host and inside every VM of the matrix.
@@ -95,7 +95,14 @@ $(OUTPUT)/tests/bin/%: tests/workload/%.c $(wildcard tests/lib/*.h)
 	$(CC) $(CFLAGS) $(WARN) -static $(TEST_CPPFLAGS) $< -lpthread -o $@
 
 check-unit: $(UNIT_BINS)
-	prove -v $(UNIT_BINS)
+	prove $(UNIT_BINS)
+
+# Unit tests first (fast), then the integration suite in every cell of the
+# matrix: this host's tracepoint tier and the Debian kernels under QEMU.
+check: deps
+	$(MAKE) all static tests
+	$(MAKE) check-unit
+	$(MAKE) matrix
 
 # ---- dependencies ----------------------------------------------------------
 
