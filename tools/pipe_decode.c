@@ -13,18 +13,20 @@ const char *pipe_kind_name(unsigned int kind)
 	return "unknown";
 }
 
-/* Columns: 12+7+15+5+9+4+8+7+10+13 plus separators stays under 100. */
+/* Columns: 15+7+15+5+8+4+7+7+9+11 and separators: 97, then a FIFO's path. */
+#define PIPE_TEXT_FMT "%-15s %7s %-15s %-5s %8s %-4s %7s %7s %9s %11s"
+
 void pipe_print_header(const struct ipcs_output *o)
 {
-	fprintf(o->out, "%-15s %7s %-15s %-5s %9s %-4s %8s %7s %10s %13s %s\n",
-		"TIME", "PID", "COMM", "OP", "INODE", "KIND", "REQ", "RET",
-		"LAT(us)", "BUFFERED/CAP", "PATH");
+	fprintf(o->out, PIPE_TEXT_FMT " %s\n", "TIME", "PID", "COMM", "OP",
+		"INODE", "KIND", "REQ", "RET", "LAT(us)", "BUF/CAP", "PATH");
 }
 
 static void print_text(const struct ipcs_output *o,
 		       const struct ipcscope_pipe_event *e, const char *path)
 {
 	char clock[32], comm[IPCSCOPE_COMM_LEN], ret[24], fill[32];
+	char pid[16], ino[24], req[24], lat[32];
 	char safe_path[4096];
 
 	ipcs_format_clock(ipcs_wall_ns(o, e->hdr.ts_ns), clock, sizeof(clock));
@@ -39,13 +41,14 @@ static void print_text(const struct ipcs_output *o,
 	if (path)
 		ipcs_text_sanitize(safe_path, sizeof(safe_path), path,
 				   sizeof(safe_path));
-	fprintf(o->out, "%-15s %7u %-15s %-5s %9" PRIu64 " %-4s %8" PRIu64
-		" %7s %10.1f %13s %s\n",
-		clock, e->hdr.pid, comm,
+	snprintf(pid, sizeof(pid), "%u", e->hdr.pid);
+	snprintf(ino, sizeof(ino), "%" PRIu64, (uint64_t)e->ino);
+	snprintf(req, sizeof(req), "%" PRIu64, (uint64_t)e->requested);
+	snprintf(lat, sizeof(lat), "%.1f", e->duration_ns / 1000.0);
+	fprintf(o->out, PIPE_TEXT_FMT "%s%s\n", clock, pid, comm,
 		e->hdr.type == IPCSCOPE_EV_PIPE_READ ? "read" : "write",
-		(uint64_t)e->ino, pipe_kind_name(e->kind),
-		(uint64_t)e->requested, ret, e->duration_ns / 1000.0, fill,
-		safe_path);
+		ino, pipe_kind_name(e->kind), req, ret, lat, fill,
+		safe_path[0] ? " " : "", safe_path);
 }
 
 static void print_json(const struct ipcs_output *o,

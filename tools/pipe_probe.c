@@ -4,7 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include "pipe_probe.h"
+#include <stdlib.h>
+#include "family.h"
 #include "pipe.skel.h"
 
 #define MAX_FUNCS 2
@@ -114,53 +115,38 @@ static void set_autoload(struct pipe_bpf *skel, enum ipcscope_tier tier,
 	bpf_program__set_autoload(skel->progs.tp_exit_writev, tp);
 }
 
-static int attach_kprobes(struct pipe_probe *p, const struct pipe_funcs *f,
-			  struct ipcs_error *err)
+static int attach_kprobes(struct family_probe *p, struct ipcs_error *err)
 {
+	const struct pipe_funcs *f = p->priv;
 	struct pipe_bpf *skel = p->skel;
 	char what[96];
 	int i;
 
-	for (i = 0; i < f->nread; i++) {
-		snprintf(what, sizeof(what), "kprobe to %s", f->read[i]);
-		if (link_set_add(&p->links, bpf_program__attach_kprobe(
-				 skel->progs.pipe_read_kprobe, false, f->read[i]),
+	for (i = 0; i < f->nread + f->nwrite; i++) {
+		bool read = i < f->nread;
+		const char *fn = read ? f->read[i] : f->write[i - f->nread];
+		struct bpf_program *entry = read ? skel->progs.pipe_read_kprobe :
+					    skel->progs.pipe_write_kprobe;
+
+		snprintf(what, sizeof(what), "kprobe to %s", fn);
+		if (link_set_add(&p->links,
+				 bpf_program__attach_kprobe(entry, false, fn),
 				 what, err))
 			return -1;
-		snprintf(what, sizeof(what), "kretprobe to %s", f->read[i]);
+		snprintf(what, sizeof(what), "kretprobe to %s", fn);
 		if (link_set_add(&p->links, bpf_program__attach_kprobe(
-				 skel->progs.pipe_kretprobe, true, f->read[i]),
-				 what, err))
-			return -1;
-	}
-	for (i = 0; i < f->nwrite; i++) {
-		snprintf(what, sizeof(what), "kprobe to %s", f->write[i]);
-		if (link_set_add(&p->links, bpf_program__attach_kprobe(
-				 skel->progs.pipe_write_kprobe, false, f->write[i]),
-				 what, err))
-			return -1;
-		snprintf(what, sizeof(what), "kretprobe to %s", f->write[i]);
-		if (link_set_add(&p->links, bpf_program__attach_kprobe(
-				 skel->progs.pipe_kretprobe, true, f->write[i]),
+				 skel->progs.pipe_kretprobe, true, fn),
 				 what, err))
 			return -1;
 	}
 	return 0;
 }
 
-/* fentry and tracepoint programs carry their target: attach what loaded. */
-static int attach_loaded(struct pipe_probe *p, struct ipcs_error *err)
+static int pipe_attach(struct family_probe *p, struct ipcs_error *err)
 {
-	struct bpf_program *prog;
-
-	bpf_object__for_each_program(prog, p->skel->obj) {
-		if (!bpf_program__autoload(prog))
-			continue;
-		if (link_set_add(&p->links, bpf_program__attach(prog),
-				 bpf_program__name(prog), err))
-			return -1;
-	}
-	return 0;
+	if (p->tier == IPCSCOPE_TIER_KPROBE)
+		return attach_kprobes(p, err);
+	return family_attach_loaded(p, err);
 }
 
 static int check_tier_prerequisites(enum ipcscope_tier tier,
@@ -173,114 +159,71 @@ static int check_tier_prerequisites(enum ipcscope_tier tier,
 		return ipcs_mount_tracefs(err);
 	if (!f->nread || !f->nwrite)
 		return ipcs_fail(err, IPCS_EXIT_FAIL,
-				 "%s: kernel BTF has neither anon_pipe_read/write nor pipe_read/write",
-				 ipcs_tier_name(tier));
+				 "kernel BTF has neither anon_pipe_read/write nor pipe_read/write");
 	if (tier != IPCSCOPE_TIER_KPROBE)
 		return 0;
 	if (!kprobes_supported())
 		return ipcs_fail(err, IPCS_EXIT_FAIL,
-				 "kprobe: kernel has no kprobe support (no kprobe PMU, no kprobe_events)");
+				 "kernel has no kprobe support (no kprobe PMU, no kprobe_events)");
 	for (i = 0; i < f->nread + f->nwrite; i++) {
 		const char *fn = i < f->nread ? f->read[i] :
 				 f->write[i - f->nread];
 
 		if (kallsyms_has(fn) == 0)
 			return ipcs_fail(err, IPCS_EXIT_FAIL,
-					 "kprobe: %s is not in /proc/kallsyms (inlined?)",
+					 "%s is not in /proc/kallsyms (inlined?)",
 					 fn);
 	}
 	return 0;
 }
 
-int pipe_probe_attach(struct pipe_probe *p, const struct kernel_info *ki,
-		      const struct trace_config *cfg, enum ipcscope_tier tier,
-		      struct ipcs_error *err)
+static int pipe_open(struct family_probe *p, const struct kernel_info *ki,
+		     const struct trace_config *cfg, enum ipcscope_tier tier,
+		     struct ipcs_error *err)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts,
 		    .btf_custom_path = cfg->btf_path);
-	const char *tname = ipcs_tier_name(tier);
-	struct pipe_funcs funcs = {};
+	struct pipe_funcs *funcs = calloc(1, sizeof(*funcs));
+	struct pipe_bpf *skel;
 	char fnames[160] = "";
-	int ret, i;
 
-	memset(p, 0, sizeof(*p));
-	p->tier = tier;
-	find_pipe_funcs(ki, &funcs);
-	if (check_tier_prerequisites(tier, &funcs, err))
+	if (!funcs)
+		return ipcs_fail(err, IPCS_EXIT_FAIL, "out of memory");
+	p->priv = funcs;
+	find_pipe_funcs(ki, funcs);
+	if (check_tier_prerequisites(tier, funcs, err))
 		return -1;
-	describe_funcs(&funcs, fnames, sizeof(fnames));
-
-	p->skel = pipe_bpf__open_opts(&opts);
-	if (!p->skel)
+	skel = pipe_bpf__open_opts(&opts);
+	if (!skel)
 		return ipcs_fail(err, IPCS_EXIT_FAIL,
-				 "%s: cannot open BPF object: %s", tname,
+				 "cannot open BPF object: %s",
 				 ipcs_strerr(-errno));
-	p->skel->rodata->self_tgid = getpid();
-	p->skel->rodata->tier = tier;
-	p->skel->rodata->filter_pids = cfg->npids > 0;
-	p->skel->rodata->filter_comm = cfg->comm[0] != '\0';
-	memcpy((char *)p->skel->rodata->target_comm, cfg->comm,
-	       sizeof(cfg->comm));
-	p->skel->rodata->target_ino = cfg->ino;
-	if (cfg->ringbuf_bytes)
-		bpf_map__set_max_entries(p->skel->maps.events,
-					 cfg->ringbuf_bytes);
-	set_autoload(p->skel, tier, &funcs);
+	p->skel = skel;
+	p->obj = skel->obj;
+	IPCS_SET_COMMON_RODATA(skel, cfg, tier);
+	skel->rodata->target_ino = cfg->ino;
+	set_autoload(skel, tier, funcs);
 
-	ret = pipe_bpf__load(p->skel);
-	if (ret) {
-		ipcs_fail(err, IPCS_EXIT_FAIL,
-			  "%s: loading the BPF programs failed: %s%s", tname,
-			  ipcs_strerr(ret),
-			  tier == IPCSCOPE_TIER_FENTRY && ret == -EPERM ?
-			  " (the kernel refuses BPF trampolines)" : "");
-		goto fail;
-	}
-	for (i = 0; i < cfg->npids; i++) {
-		__u8 one = 1;
-
-		bpf_map__update_elem(p->skel->maps.pid_filter, &cfg->pids[i],
-				     sizeof(cfg->pids[i]), &one, sizeof(one),
-				     BPF_ANY);
-	}
-
-	if (tier == IPCSCOPE_TIER_KPROBE)
-		ret = attach_kprobes(p, &funcs, err);
-	else
-		ret = attach_loaded(p, err);
-	if (ret) {
-		/* say which tier could not attach */
-		char msg[sizeof(err->msg)];
-
-		snprintf(msg, sizeof(msg), "%s: %.480s", tname, err->msg);
-		snprintf(err->msg, sizeof(err->msg), "%.480s", msg);
-		goto fail;
-	}
-
+	describe_funcs(funcs, fnames, sizeof(fnames));
 	if (tier == IPCSCOPE_TIER_TRACEPOINT)
 		snprintf(p->desc, sizeof(p->desc),
 			 "tracepoint on syscalls:sys_{enter,exit}_{read,write,readv,writev}");
 	else
-		snprintf(p->desc, sizeof(p->desc), "%s on %s", tname, fnames);
+		snprintf(p->desc, sizeof(p->desc), "%s on %s",
+			 ipcs_tier_name(tier), fnames);
 	return 0;
-fail:
-	pipe_probe_destroy(p);
-	return -1;
 }
 
-void pipe_probe_destroy(struct pipe_probe *p)
+static void pipe_destroy(struct family_probe *p)
 {
-	link_set_destroy(&p->links);
 	pipe_bpf__destroy(p->skel);
-	p->skel = NULL;
+	free(p->priv);
 }
 
-int pipe_probe_ringbuf_fd(const struct pipe_probe *p)
-{
-	return bpf_map__fd(p->skel->maps.events);
-}
-
-int pipe_probe_lost_fd(const struct pipe_probe *p)
-{
-	return bpf_map__fd(p->skel->maps.lost_events);
-}
+const struct ipcs_family pipe_family = {
+	.name = "pipe",
+	.what = "pipe reads and writes",
+	.open = pipe_open,
+	.attach = pipe_attach,
+	.destroy = pipe_destroy,
+};

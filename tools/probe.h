@@ -21,6 +21,7 @@ struct trace_config {
 	char comm[IPCSCOPE_COMM_LEN];
 	__u64 ino;
 	enum ipcscope_tier tier;	/* NONE: auto */
+	unsigned int families;		/* bit i: ipcs_families[i] */
 	const char *btf_path;		/* NULL: /sys/kernel/btf/vmlinux */
 	unsigned int ringbuf_bytes;
 	bool verbose;

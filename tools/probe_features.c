@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include "probe_features.h"
-#include "pipe_probe.h"
+#include "family.h"
 #include "trace.h"
 
 static const struct argp_option features_options[] = {
@@ -122,19 +122,61 @@ static const char *pipe_layout(const struct kernel_info *ki)
 	return "unknown";
 }
 
-int features_run(const struct features_opts *opts, struct ipcs_error *err)
+/* Try every tier of one family; report each, and the tier auto picks. */
+static void report_family(const struct ipcs_family *family,
+			  const struct kernel_info *ki,
+			  const struct trace_config *cfg, bool json)
 {
 	static const enum ipcscope_tier tiers[] = {
 		IPCSCOPE_TIER_FENTRY, IPCSCOPE_TIER_KPROBE,
 		IPCSCOPE_TIER_TRACEPOINT,
 	};
+	const char *best = NULL;
+	unsigned int i;
+
+	if (json)
+		printf("\"%s\":{", family->name);
+	for (i = 0; i < sizeof(tiers) / sizeof(tiers[0]); i++) {
+		const char *tname = ipcs_tier_name(tiers[i]);
+		struct ipcs_error err = {};
+		struct family_probe probe;
+		bool ok = !family_probe_attach(&probe, family, ki, cfg,
+					       tiers[i], NULL, &err);
+		const char *what = ok ? probe.desc : err.msg;
+		size_t tlen = strlen(tname);
+
+		/* the reason starts with the tier's name: said already */
+		if (!ok && !strncmp(what, tname, tlen) && what[tlen] == ':')
+			what += tlen + 2;
+		if (ok && !best)
+			best = tname;
+		if (json) {
+			printf("\"%s\":{\"available\":%s,\"%s\":", tname,
+			       ok ? "true" : "false", ok ? "probes" : "reason");
+			ipcs_json_string(stdout, what, 1024);
+			printf("},");
+		} else {
+			printf("%-7s %-11s %s: %s\n", family->name, tname,
+			       ok ? "yes" : "no", what);
+		}
+		if (ok)
+			family_probe_destroy(&probe);
+	}
+	if (json)
+		printf("\"auto\":\"%s\"}", best ? best : "none");
+	else
+		printf("%-7s %-11s %s\n", family->name, "auto",
+		       best ? best : "none");
+}
+
+int features_run(const struct features_opts *opts, struct ipcs_error *err)
+{
 	struct trace_config cfg = { .btf_path = opts->btf_path,
 				    .verbose = opts->verbose };
 	struct kernel_info ki = {};
-	const char *best = NULL;
 	struct utsname uts;
 	bool json = opts->format == IPCS_FMT_JSON;
-	unsigned int i;
+	unsigned int f;
 
 	libbpf_set_print(opts->verbose ? warn_print : quiet_print);
 	if (ipcs_check_privilege(err) ||
@@ -146,43 +188,19 @@ int features_run(const struct features_opts *opts, struct ipcs_error *err)
 		ipcs_json_string(stdout, uts.release, sizeof(uts.release));
 		printf(",\"btf\":");
 		ipcs_json_string(stdout, ki.btf_path, 4096);
-		printf(",\"pipe_layout\":\"%s\",\"tiers\":{", pipe_layout(&ki));
+		printf(",\"pipe_layout\":\"%s\",\"families\":{",
+		       pipe_layout(&ki));
 	} else {
-		printf("kernel      %s\nbtf         %s\npipe layout %s\n",
+		printf("kernel  %s\nbtf     %s\npipes   %s layout\n",
 		       uts.release, ki.btf_path, pipe_layout(&ki));
 	}
-	for (i = 0; i < sizeof(tiers) / sizeof(tiers[0]); i++) {
-		struct ipcs_error terr = {};
-		struct pipe_probe probe;
-		bool ok = !pipe_probe_attach(&probe, &ki, &cfg, tiers[i],
-					     &terr);
-		const char *what = ok ? probe.desc : terr.msg;
-		size_t tlen = strlen(ipcs_tier_name(tiers[i]));
-
-		/* the reason starts with the tier's name: said already */
-		if (!ok && !strncmp(what, ipcs_tier_name(tiers[i]), tlen) &&
-		    what[tlen] == ':')
-			what += tlen + 2;
-
-		if (ok && !best)
-			best = ipcs_tier_name(tiers[i]);
-		if (json) {
-			printf("%s\"%s\":{\"available\":%s,\"%s\":", i ? "," : "",
-			       ipcs_tier_name(tiers[i]), ok ? "true" : "false",
-			       ok ? "probes" : "reason");
-			ipcs_json_string(stdout, what, 1024);
-			printf("}");
-		} else {
-			printf("%-11s %s: %s\n", ipcs_tier_name(tiers[i]),
-			       ok ? "yes" : "no", what);
-		}
-		if (ok)
-			pipe_probe_destroy(&probe);
+	for (f = 0; f < ipcs_nfamilies; f++) {
+		if (json && f)
+			printf(",");
+		report_family(ipcs_families[f], &ki, &cfg, json);
 	}
 	if (json)
-		printf("},\"auto\":\"%s\"}\n", best ? best : "none");
-	else
-		printf("auto        %s\n", best ? best : "none");
+		printf("}}\n");
 	kernel_info_close(&ki);
 	return 0;
 }

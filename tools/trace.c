@@ -20,7 +20,7 @@
 #include <bpf/libbpf.h>
 #include "fdpath.h"
 #include "pipe_decode.h"
-#include "pipe_probe.h"
+#include "family.h"
 #include "trace.h"
 
 enum {
@@ -29,6 +29,8 @@ enum {
 	OPT_BTF,
 	OPT_RINGBUF,
 };
+
+#define ALL_FAMILIES ((1U << ipcs_nfamilies) - 1)
 
 static const char trace_doc[] =
 "Stream pipe and FIFO reads and writes from the running kernel.\n"
@@ -47,6 +49,8 @@ static const char trace_doc[] =
 "loads and attaches.  See ipcscope(8).";
 
 static const struct argp_option trace_options[] = {
+	{ "types", 't', "LIST", 0,
+	  "IPC families, comma-separated (default: all): pipe", 0 },
 	{ "pid", 'p', "PID", 0, "Trace this process (repeatable)", 0 },
 	{ "comm", 'c', "NAME", 0, "Trace tasks with this command name", 0 },
 	{ "ino", OPT_INO, "INODE", 0, "Trace only the pipe with this inode", 0 },
@@ -111,6 +115,8 @@ static int parse_option(struct parse_state *ps, int key, const char *arg)
 	int tier;
 
 	switch (key) {
+	case 't':
+		return ipcs_parse_families(arg, &o->cfg.families, err);
 	case 'p':
 		return add_pid(ps, arg);
 	case 'c':
@@ -222,6 +228,7 @@ int trace_parse_args(int argc, char **argv, struct trace_opts *opts,
 	struct parse_state ps = { .opts = opts, .err = err };
 
 	memset(opts, 0, sizeof(*opts));
+	opts->cfg.families = ALL_FAMILIES;
 	err->msg[0] = '\0';
 	if (argp_parse(&argp, argc, argv, 0, NULL, &ps)) {
 		if (!err->msg[0])
@@ -369,23 +376,27 @@ static bool stdout_reader_gone(void)
 
 /* The one line scripts wait for: everything is attached now. */
 static void print_tracing_line(const struct trace_config *cfg,
-			       const struct pipe_probe *probe)
+			       const struct family_probe *probes, int n)
 {
-	char filters[512] = "";
+	char line[2048];
 	size_t off = 0;
 	int i;
 
-	for (i = 0; i < cfg->npids && off < sizeof(filters); i++)
-		off += snprintf(filters + off, sizeof(filters) - off, "%s%u",
+	off += snprintf(line + off, sizeof(line) - off, "ipcscope: tracing");
+	for (i = 0; i < n && off < sizeof(line); i++)
+		off += snprintf(line + off, sizeof(line) - off, "%s %s with %s",
+				i ? ";" : "", probes[i].family->what,
+				probes[i].desc);
+	for (i = 0; i < cfg->npids && off < sizeof(line); i++)
+		off += snprintf(line + off, sizeof(line) - off, "%s%u",
 				i ? "," : "; pid ", cfg->pids[i]);
-	if (cfg->comm[0] && off < sizeof(filters))
-		off += snprintf(filters + off, sizeof(filters) - off,
-				"; comm %s", cfg->comm);
-	if (cfg->ino && off < sizeof(filters))
-		snprintf(filters + off, sizeof(filters) - off, "; ino %llu",
+	if (cfg->comm[0] && off < sizeof(line))
+		off += snprintf(line + off, sizeof(line) - off, "; comm %s",
+				cfg->comm);
+	if (cfg->ino && off < sizeof(line))
+		snprintf(line + off, sizeof(line) - off, "; ino %llu",
 			 (unsigned long long)cfg->ino);
-	fprintf(stderr, "ipcscope: tracing pipe reads and writes with %s%s; Ctrl-C to end\n",
-		probe->desc, filters);
+	fprintf(stderr, "%s; Ctrl-C to end\n", line);
 }
 
 static double now_s(void)
@@ -414,11 +425,14 @@ static int libbpf_print_quiet(enum libbpf_print_level level,
 }
 
 /*
- * Attach the pipe probes in the requested tier, or in auto mode the first
+ * Attach one family in the requested tier, or in auto mode in the first
  * tier that loads and attaches; with -v each tier passed over says why.
  */
-static int attach_best(struct pipe_probe *probe, const struct kernel_info *ki,
-		       const struct trace_config *cfg, struct ipcs_error *err)
+static int attach_best(struct family_probe *probe,
+		       const struct ipcs_family *family,
+		       const struct kernel_info *ki,
+		       const struct trace_config *cfg,
+		       const struct shared_maps *shared, struct ipcs_error *err)
 {
 	static const enum ipcscope_tier order[] = {
 		IPCSCOPE_TIER_FENTRY, IPCSCOPE_TIER_KPROBE,
@@ -429,27 +443,34 @@ static int attach_best(struct pipe_probe *probe, const struct kernel_info *ki,
 	unsigned int i;
 
 	if (cfg->tier != IPCSCOPE_TIER_NONE)
-		return pipe_probe_attach(probe, ki, cfg, cfg->tier, err);
+		return family_probe_attach(probe, family, ki, cfg, cfg->tier,
+					   shared, err);
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		if (!pipe_probe_attach(probe, ki, cfg, order[i], err)) {
-			ipcs_verbose(cfg, "auto: using %s",
+		if (!family_probe_attach(probe, family, ki, cfg, order[i],
+					 shared, err)) {
+			ipcs_verbose(cfg, "%s: auto: using %s", family->name,
 				     ipcs_tier_name(order[i]));
 			return 0;
 		}
-		ipcs_verbose(cfg, "auto: passing over %s", err->msg);
+		ipcs_verbose(cfg, "%s: auto: passing over %s", family->name,
+			     err->msg);
 		if (off < sizeof(why))
 			off += snprintf(why + off, sizeof(why) - off, "%s%s",
 					off ? "; " : "", err->msg);
 	}
-	return ipcs_fail(err, IPCS_EXIT_FAIL, "no probe tier works: %s", why);
+	return ipcs_fail(err, IPCS_EXIT_FAIL, "%s: no probe tier works: %.400s",
+			 family->name, why);
 }
 
 int trace_run(const struct trace_opts *opts, struct ipcs_error *err)
 {
 	struct trace_run run = { .opts = opts };
 	struct kernel_info ki = {};
-	struct pipe_probe probe = {};
+	struct family_probe probes[8] = {};
+	struct shared_maps shared = { .events_fd = -1, .lost_fd = -1 };
 	struct ring_buffer *rb = NULL;
+	unsigned int f;
+	int nprobes = 0;
 	struct sigaction sa = { .sa_handler = on_signal };
 	double deadline = 0;
 	int ret = -1, n;
@@ -458,8 +479,16 @@ int trace_run(const struct trace_opts *opts, struct ipcs_error *err)
 			 libbpf_print_quiet);
 	if (ipcs_check_privilege(err) || kernel_info_open(&ki, opts->cfg.btf_path, err))
 		goto out;
-	if (attach_best(&probe, &ki, &opts->cfg, err))
-		goto out;
+	for (f = 0; f < ipcs_nfamilies; f++) {
+		if (!(opts->cfg.families & (1U << f)))
+			continue;
+		if (attach_best(&probes[nprobes], ipcs_families[f], &ki,
+				&opts->cfg, &shared, err))
+			goto out;
+		if (!nprobes)
+			family_probe_maps(&probes[0], &shared);
+		nprobes++;
+	}
 
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, NULL, _IOLBF, 0);
@@ -468,9 +497,8 @@ int trace_run(const struct trace_opts *opts, struct ipcs_error *err)
 			  strerror(errno));
 		goto out;
 	}
-	run.lost_fd = pipe_probe_lost_fd(&probe);
-	rb = ring_buffer__new(pipe_probe_ringbuf_fd(&probe), handle_event,
-			      &run, NULL);
+	run.lost_fd = shared.lost_fd;
+	rb = ring_buffer__new(shared.events_fd, handle_event, &run, NULL);
 	if (!rb) {
 		ipcs_fail(err, IPCS_EXIT_FAIL, "cannot open ring buffer: %s",
 			  strerror(errno));
@@ -482,9 +510,10 @@ int trace_run(const struct trace_opts *opts, struct ipcs_error *err)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);	/* a closed stdout is EPIPE, then exit */
 
-	if (opts->format == IPCS_FMT_TEXT)
+	/* columns only make sense when one family is traced */
+	if (opts->format == IPCS_FMT_TEXT && opts->cfg.families == 1U)
 		pipe_print_header(&run.out);
-	print_tracing_line(&opts->cfg, &probe);
+	print_tracing_line(&opts->cfg, probes, nprobes);
 	if (opts->duration_s > 0)
 		deadline = now_s() + opts->duration_s;
 
@@ -515,7 +544,8 @@ int trace_run(const struct trace_opts *opts, struct ipcs_error *err)
 	ret = 0;
 out:
 	ring_buffer__free(rb);
-	pipe_probe_destroy(&probe);
+	while (nprobes > 0)
+		family_probe_destroy(&probes[--nprobes]);
 	kernel_info_close(&ki);
 	return ret;
 }

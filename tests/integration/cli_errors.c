@@ -45,7 +45,7 @@ int main(void)
 	char pidbuf[16];
 
 	require_root();
-	tap_plan(14);
+	tap_plan(15);
 	expect((const char *[]){ "trace", "--bogus", NULL }, 2, "--bogus",
 	       "unknown option");
 	expect((const char *[]){ "trace", "-p", "abc", NULL }, 2,
@@ -59,6 +59,8 @@ int main(void)
 	       "no process with PID", "PID of no process");
 	expect((const char *[]){ "trace", "--probe", "uprobe", NULL }, 2,
 	       "unknown probe tier 'uprobe'", "unknown tier");
+	expect((const char *[]){ "trace", "-t", "pipe,shm", NULL }, 2,
+	       "unknown IPC type 'shm'", "unknown IPC type");
 	expect((const char *[]){ "trace", "-f", "xml", NULL }, 2,
 	       "unknown format 'xml'", "unknown format");
 	expect((const char *[]){ "trace", "-c", "a-name-longer-than-15",

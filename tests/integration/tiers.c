@@ -12,16 +12,16 @@
 
 static const char *const tiers[] = { "fentry", "kprobe", "tracepoint" };
 
-/* "available" of tier @name in the features JSON (raw nested object). */
+/* "available" of the pipe family's tier @name in the features JSON. */
 static int tier_available(const struct fj_object *f, const char *name)
 {
 	const char *raw = NULL;
 	char key[64];
 	const char *p;
 
-	if (fj_get(f, "tiers"))
-		raw = fj_get(f, "tiers")->str;
-	if (!raw)
+	if (fj_get(f, "families"))
+		raw = fj_get(f, "families")->str;
+	if (!raw || !(raw = strstr(raw, "\"pipe\":{")))
 		return -1;
 	snprintf(key, sizeof(key), "\"%s\":{\"available\":", name);
 	p = strstr(raw, key);
