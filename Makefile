@@ -146,3 +146,4 @@ clean:
 # The VM matrix and the kernel module bring their own rules.
 -include tests/vm/vm.mk
 -include kmod/kmod.mk
+-include tests/bench/bench.mk
