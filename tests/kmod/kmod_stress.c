@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipcscope.ko under load.
+ *
+ *  1. Scale: 20000 pipes held open; each is listed exactly once, and one
+ *     open file reads the same with 97-byte reads as after lseek(0) with
+ *     64 KiB reads (the seq_file cursor over a large snapshot).
+ *  2. Churn, IPCSCOPE_STRESS_SECONDS (default 60) long: on each CPU two
+ *     processes create pipes and FIFOs, fill them, resize them, block
+ *     children in read/write/poll on them and close them, while two readers
+ *     parse every debugfs file in a loop, and a slow reader keeps the pipes
+ *     file open and reads it a line at a time.  Halfway, the 20000 pipes are
+ *     closed all at once.
+ *  3. rmmod is refused while a file is open, then succeeds.
+ *  4. The kernel log shows no BUG, WARNING, Oops, "sleeping function called
+ *     from invalid context", hung task, lockdep or RCU stall report.
+ *
+ * The module does not depend on the collector's probe tier, so this runs
+ * once per kernel: in the fentry cell, or when IPCSCOPE_KMOD_STRESS=1.
+ */
+#define _GNU_SOURCE
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/klog.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "kmod_test.h"
+
+#define NPIPES		20000
+#define NCHURN		4
+#define NREAD		2
+#define MAXKIDS		(NCHURN + NREAD + 1)
+
+static double deadline;
+static int results[2];
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void sleep_us(long us)
+{
+	struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu % 2, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static void report(const char *what, int idx, long iters, long errs)
+{
+	char line[128];
+	int n = snprintf(line, sizeof(line), "%s %d %ld %ld\n", what, idx,
+			 iters, errs);
+
+	if (write(results[1], line, n) != n)
+		_exit(3);
+}
+
+/* A child that blocks on fd in the given way until killed. */
+static pid_t blocker(int fd, int how)
+{
+	pid_t pid = fork();
+	char c = 'x';
+
+	if (pid)
+		return pid;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (how == 0) {
+		if (write(fd, &c, 1) < 0)
+			_exit(1);
+	} else if (how == 1) {
+		if (read(fd, &c, 1) < 0)
+			_exit(1);
+	} else {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		poll(&p, 1, -1);
+	}
+	_exit(0);
+}
+
+static void churn(int idx)
+{
+	static char buf[65536];
+	char fifo[64];
+	long iters = 0, errs = 0;
+	unsigned int seed = idx * 7919 + getpid();
+
+	pin(idx);
+	snprintf(fifo, sizeof(fifo), "/tmp/kt-stress-%d-%d", getppid(), idx);
+	unlink(fifo);
+	if (mkfifo(fifo, 0600))
+		errs++;
+	while (now() < deadline) {
+		int p[2], r, w, op = rand_r(&seed) % 5;
+		pid_t kid = 0;
+
+		if (pipe(p)) {
+			errs++;
+			continue;
+		}
+		switch (op) {
+		case 0:	/* full, a writer blocked, then everything closed */
+			fcntl(p[1], F_SETFL, O_NONBLOCK);
+			while (write(p[1], buf, sizeof(buf)) > 0)
+				;
+			fcntl(p[1], F_SETFL, 0);
+			kid = blocker(p[1], 0);
+			sleep_us(rand_r(&seed) % 3000);
+			break;
+		case 1:	/* a reader blocked, woken by a write */
+			kid = blocker(p[0], 1);
+			sleep_us(rand_r(&seed) % 3000);
+			if (write(p[1], "y", 1) != 1)
+				errs++;
+			break;
+		case 2:	/* resized, partly filled */
+			fcntl(p[1], F_SETPIPE_SZ, 4096 << (rand_r(&seed) % 9));
+			fcntl(p[1], F_SETFL, O_NONBLOCK);
+			if (write(p[1], buf, rand_r(&seed) % sizeof(buf)) < 0 &&
+			    errno != EAGAIN)
+				errs++;
+			break;
+		case 3:	/* a poller, woken by the hang-up */
+			kid = blocker(p[0], 2);
+			sleep_us(rand_r(&seed) % 3000);
+			break;
+		case 4:	/* a FIFO opened both ways, written, closed */
+			r = open(fifo, O_RDONLY | O_NONBLOCK);
+			w = open(fifo, O_WRONLY | O_NONBLOCK);
+			if (r < 0 || w < 0 || write(w, buf, 100) != 100)
+				errs++;
+			if (r >= 0)
+				close(r);
+			if (w >= 0)
+				close(w);
+			break;
+		}
+		close(p[0]);
+		close(p[1]);
+		if (kid > 0) {
+			kill(kid, SIGKILL);
+			waitpid(kid, NULL, 0);
+		}
+		iters++;
+	}
+	unlink(fifo);
+	report("churn", idx, iters, errs);
+	_exit(0);
+}
+
+static const char *const files[] = { "pipes", "waiters", "fds", "summary" };
+
+/* Every line of a file well formed; returns the number of bad lines. */
+static long check_text(const char *name, const char *text)
+{
+	char header[64];
+	const char *p, *nl;
+	long bad = 0;
+
+	snprintf(header, sizeof(header), "# ipcscope-%s v1\n", name);
+	if (strncmp(text, header, strlen(header)))
+		return 1;
+	for (p = text + strlen(header); *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			return bad + 1;
+		if (!strcmp(name, "pipes"))
+			bad += strncmp(p, "ino=", 4) ||
+			       !memmem(p, nl - p, " wr_wait=", 9) ||
+			       !memmem(p, nl - p, " holders=", 9) ||
+			       memmem(p, nl - p, " holders=-", 10);
+		else if (!strcmp(name, "summary"))
+			bad += !memchr(p, '=', nl - p);
+		else
+			bad += strncmp(p, "pid=", 4) != 0;
+	}
+	return bad;
+}
+
+static void reader(int idx)
+{
+	long iters = 0, errs = 0;
+	static char text[1 << 24];
+	unsigned int seed = idx;
+
+	pin(idx);
+	while (now() < deadline) {
+		const char *name = files[iters % 4];
+		size_t len = 0, chunk = 1 + rand_r(&seed) % 8192;
+		char path[128];
+		ssize_t n;
+		int fd;
+
+		snprintf(path, sizeof(path), KT_DIR "/%s", name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0) {
+			errs++;
+			continue;
+		}
+		while (len + chunk < sizeof(text) &&
+		       (n = read(fd, text + len, chunk)) > 0)
+			len += n;
+		close(fd);
+		text[len] = '\0';
+		if (check_text(name, text))
+			errs++;
+		iters++;
+	}
+	report("reader", idx, iters, errs);
+	_exit(0);
+}
+
+/* Keeps one pipes file open, reading a line at a time, slowly. */
+static void slow_reader(void)
+{
+	long iters = 0, errs = 0;
+
+	while (now() < deadline) {
+		FILE *f = fopen(KT_DIR "/pipes", "r");
+		char line[1 << 16];
+
+		if (!f) {
+			errs++;
+			continue;
+		}
+		setvbuf(f, NULL, _IOFBF, 512);
+		while (now() < deadline && fgets(line, sizeof(line), f)) {
+			if (line[0] != '#' && strncmp(line, "ino=", 4))
+				errs++;
+			sleep_us(1000);
+		}
+		fclose(f);
+		iters++;
+	}
+	report("slow", 0, iters, errs);
+	_exit(0);
+}
+
+static int cmp_ino(const void *a, const void *b)
+{
+	ino_t x = *(const ino_t *)a, y = *(const ino_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static char *read_chunks(int fd, size_t chunk, size_t *lenp)
+{
+	size_t len = 0, cap = 1 << 20;
+	char *buf = malloc(cap + 1);
+	ssize_t n;
+
+	while (buf) {
+		if (len + chunk > cap) {
+			buf = realloc(buf, cap * 2 + 1);
+			cap *= 2;
+			continue;
+		}
+		n = read(fd, buf + len, chunk);
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	if (buf)
+		buf[len] = '\0';
+	*lenp = len;
+	return buf;
+}
+
+static void scale(int (*p)[2])
+{
+	static ino_t inos[NPIPES];
+	static unsigned char seen[NPIPES];
+	char *text, *again, dev[32], want[64], *l, *nl;
+	size_t len = 0, len2 = 0;
+	long found = 0, dup = 0, wrong = 0;
+	struct stat st;
+	double t0;
+	int i, fd;
+
+	for (i = 0; i < NPIPES; i++) {
+		if (pipe(p[i]))
+			tap_bail("pipe %d: %s", i, strerror(errno));
+		fstat(p[i][0], &st);
+		inos[i] = st.st_ino;
+	}
+	kt_dev(st.st_dev, dev, sizeof(dev));
+	qsort(inos, NPIPES, sizeof(inos[0]), cmp_ino);
+	/* Only this process holds them: children come later. */
+	snprintf(want, sizeof(want), " holders=%d/", getpid());
+
+	t0 = now();
+	fd = open(KT_DIR "/pipes", O_RDONLY);
+	text = fd < 0 ? NULL : read_chunks(fd, 97, &len);
+	tap_diag("open + read of pipes with %d pipes held: %.2f s, %zu bytes",
+		 NPIPES, now() - t0, len);
+	tap_ok(text && lseek(fd, 0, SEEK_SET) == 0,
+	       "pipes read with 97-byte reads, then lseek(0)");
+	again = text ? read_chunks(fd, 65536, &len2) : NULL;
+	tap_ok(again && len == len2 && !strcmp(text, again),
+	       "the same snapshot reads the same with 64 KiB reads (%zu bytes)",
+	       len);
+	if (fd >= 0)
+		close(fd);
+
+	for (l = text; l && *l; l = nl + 1) {
+		unsigned long ino;
+		char d[48], *end;
+		ino_t *hit;
+
+		nl = strchr(l, '\n');
+		if (!nl)
+			break;
+		/* Not sscanf(): glibc's strlen()s the whole rest each call. */
+		if (strncmp(l, "ino=", 4))
+			continue;
+		ino = strtoul(l + 4, &end, 10);
+		snprintf(d, sizeof(d), " dev=%s ", dev);
+		if (strncmp(end, d, strlen(d)))
+			continue;
+		hit = bsearch(&(ino_t){ ino }, inos, NPIPES, sizeof(inos[0]),
+			      cmp_ino);
+		if (!hit)
+			continue;
+		found++;
+		dup += seen[hit - inos]++ > 0;
+		wrong += !memmem(l, nl - l, want, strlen(want));
+	}
+	tap_is_int(found, NPIPES, "every one of %d pipes listed", NPIPES);
+	tap_is_int(dup, 0, "no pipe listed twice");
+	tap_is_int(wrong, 0, "each listed with this process as holder");
+	free(text);
+	free(again);
+}
+
+/* Lines of the kernel log that mean a kernel bug. */
+static int dmesg_problems(void)
+{
+	static const char *const bad[] = {
+		"BUG:", "kernel BUG at", "WARNING:", "Oops",
+		"general protection fault", "Kernel panic", "Call Trace",
+		"sleeping function called from invalid context",
+		"blocked for more than", "hung task",
+		"possible circular locking", "possible recursive locking",
+		"detected stall", "UBSAN:",
+	};
+	int size = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
+	char *buf, *line, *save;
+	int n, problems = 0;
+	size_t i;
+
+	if (size <= 0)
+		size = 1 << 20;
+	buf = calloc(1, size + 1);
+	n = buf ? klogctl(3, buf, size) : -1;	/* SYSLOG_ACTION_READ_ALL */
+	if (n < 0) {
+		tap_diag("cannot read the kernel log: %s", strerror(errno));
+		free(buf);
+		return -1;
+	}
+	buf[n] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			if (strstr(line, bad[i])) {
+				tap_diag("dmesg: %s", line);
+				problems++;
+				break;
+			}
+		}
+	}
+	free(buf);
+	return problems;
+}
+
+int main(void)
+{
+	const char *probe = getenv("IPCSCOPE_PROBE");
+	const char *force = getenv("IPCSCOPE_KMOD_STRESS");
+	const char *secs = getenv("IPCSCOPE_STRESS_SECONDS");
+	static int p[NPIPES][2];
+	struct rlimit rl = { NPIPES * 2 + 256, NPIPES * 2 + 256 };
+	pid_t kids[MAXKIDS];
+	long churn_iters = 0, read_iters = 0, slow_iters = 0, errs = 0;
+	int seconds = secs ? atoi(secs) : 60;
+	int i, n = 0, fd, ok, e;
+	char line[128];
+	double t0;
+	FILE *res;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (force && !strcmp(force, "0"))
+		tap_skip_all("IPCSCOPE_KMOD_STRESS=0");
+	if (probe && strcmp(probe, "fentry") && !(force && *force))
+		tap_skip_all("the module stress runs once per kernel, in the fentry cell (IPCSCOPE_KMOD_STRESS=1 forces it)");
+	kt_load_or_skip();
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		tap_bail("setrlimit(RLIMIT_NOFILE, %ld): %s",
+			 (long)rl.rlim_cur, strerror(errno));
+
+	t0 = now();
+	scale(p);
+	tap_diag("scale phase: %.1f s", now() - t0);
+
+	if (pipe(results))
+		tap_bail("pipe: %s", strerror(errno));
+	tap_diag("churning for %d s on 2 CPUs", seconds);
+	deadline = now() + seconds;
+	for (i = 0; i < NCHURN + NREAD + 1; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			tap_bail("fork: %s", strerror(errno));
+		if (pid == 0) {
+			int j;
+
+			/* Let the parent's close really close them. */
+			for (j = 0; j < NPIPES; j++) {
+				close(p[j][0]);
+				close(p[j][1]);
+			}
+			close(results[0]);
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (i < NCHURN)
+				churn(i);
+			else if (i < NCHURN + NREAD)
+				reader(i - NCHURN);
+			else
+				slow_reader();
+		}
+		kids[n++] = pid;
+	}
+	close(results[1]);
+
+	/* Halfway: close the 20000 pipes at once, under the readers. */
+	sleep_us(seconds * 500000L);
+	for (i = 0; i < NPIPES; i++) {
+		close(p[i][0]);
+		close(p[i][1]);
+	}
+
+	res = fdopen(results[0], "r");
+	while (res && fgets(line, sizeof(line), res)) {
+		char what[16];
+		long it, er;
+		int idx;
+
+		if (sscanf(line, "%15s %d %ld %ld", what, &idx, &it, &er) != 4)
+			continue;
+		tap_diag("%s %d: %ld iterations, %ld errors", what, idx, it,
+			 er);
+		if (!strcmp(what, "churn"))
+			churn_iters += it;
+		else if (!strcmp(what, "reader"))
+			read_iters += it;
+		else
+			slow_iters += it;
+		errs += er;
+	}
+	for (i = 0; i < n; i++) {
+		int status = 0;
+
+		waitpid(kids[i], &status, 0);
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			errs++;
+	}
+	tap_diag("churn phase: %.1f s", now() - deadline + seconds);
+	tap_ok(churn_iters > 0, "churners: %ld pipe lifetimes", churn_iters);
+	tap_ok(read_iters > 0, "readers: %ld files read and parsed",
+	       read_iters);
+	tap_ok(slow_iters > 0, "slow reader: %ld passes", slow_iters);
+	tap_is_int(errs, 0, "no malformed output, no failed open or read");
+
+	fd = open(KT_DIR "/waiters", O_RDONLY);
+	ok = kt_unload();
+	e = errno;
+	tap_ok(fd >= 0 && ok && (e == EBUSY || e == EAGAIN),
+	       "rmmod refused while waiters is open");
+	if (fd >= 0)
+		close(fd);
+	ok = kt_unload();
+	e = errno;
+	tap_ok(ok == 0, "rmmod after the load%s%s", ok ? ": " : "",
+	       ok ? strerror(e) : "");
+	tap_is_int(dmesg_problems(), 0, "kernel log clean");
+	return tap_done();
+}
