@@ -44,7 +44,7 @@ UNIT_LINK_OBJS := $(filter-out $(OUTPUT)/tools/ipcscope.o,$(TOOL_OBJS))
 
 all: $(OUTPUT)/ipcscope
 
-$(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c bpf/common.bpf.h bpf/vmlinux.h include/ipcscope.h
+$(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(wildcard include/*.h)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 

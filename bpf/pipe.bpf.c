@@ -14,22 +14,9 @@
  * one event at return, so each read or write costs one ring-buffer record.
  */
 #include "common.bpf.h"
+#include "pipe_ring.bpf.h"
 
-#define S_IFMT		00170000
-#define S_IFIFO		0010000
-#define PIPEFS_MAGIC	0x50495045
-#define PAGE_SIZE	4096
-/* Slots walked to sum the bytes buffered; the default pipe has 16, the
- * default maximum (1 MiB) 256.  Larger pipes are flagged partial. */
-#define MAX_SLOTS_WALKED 256
 #define MAX_IOVECS	64
-
-/* Before 6.16 (and since 5.5) head and tail were two plain fields; newer
- * kernels overlay them with head_tail so both can be read in one load. */
-struct pipe_inode_info___v5_5 {
-	unsigned int head;
-	unsigned int tail;
-} __attribute__((preserve_access_index));
 
 /* One call in flight on a task, from entry to return. */
 struct inflight {
@@ -53,13 +40,6 @@ struct {
 
 /* Which tier is loaded; stamped into every event. */
 const volatile __u8 tier = IPCSCOPE_TIER_NONE;
-
-static __always_inline bool inode_is_pipe(struct inode *inode)
-{
-	__u16 mode = BPF_CORE_READ(inode, i_mode);
-
-	return (mode & S_IFMT) == S_IFIFO && BPF_CORE_READ(inode, i_pipe);
-}
 
 /*
  * Record the start of a read or write on @file, if the task and the pipe
@@ -103,43 +83,14 @@ static __always_inline int pipe_enter(struct file *file, __u64 requested,
 static __always_inline void read_ring(struct pipe_inode_info *pipe,
 				      struct ipcscope_pipe_event *e)
 {
-	unsigned int head, tail, ring_size, max_usage, i;
-	__u32 stride = bpf_core_type_size(struct pipe_buffer);
-	struct pipe_buffer *bufs;
-	__u32 buffered = 0;
+	struct pipe_ring r;
 
-	if (bpf_core_field_exists(pipe->head_tail)) {
-		/* one 64-bit load: head and tail from the same instant */
-		unsigned long head_tail = BPF_CORE_READ(pipe, head_tail);
-
-		head = (unsigned int)head_tail;
-		tail = head_tail >> 32;
-	} else {
-		struct pipe_inode_info___v5_5 *old = (void *)pipe;
-
-		head = BPF_CORE_READ(old, head);
-		tail = BPF_CORE_READ(old, tail);
-	}
-	ring_size = BPF_CORE_READ(pipe, ring_size);
-	max_usage = BPF_CORE_READ(pipe, max_usage);
-	bufs = BPF_CORE_READ(pipe, bufs);
-	if (!ring_size || !bufs)
-		return;
-
-	for (i = 0; i < MAX_SLOTS_WALKED; i++) {
-		struct pipe_buffer *buf;
-		unsigned int slot = tail + i;
-
-		if (slot == head)
-			break;
-		buf = (void *)bufs + (slot & (ring_size - 1)) * stride;
-		buffered += BPF_CORE_READ(buf, len);
-	}
-	e->slots_used = head - tail;
-	e->buffered_partial = head - tail > MAX_SLOTS_WALKED;
-	e->buffered = buffered;
-	e->slots = max_usage;
-	e->capacity = max_usage * PAGE_SIZE;
+	pipe_ring_read(pipe, &r);
+	e->slots_used = r.head - r.tail;
+	e->buffered_partial = r.partial;
+	e->buffered = r.buffered;
+	e->slots = r.max_usage;
+	e->capacity = r.max_usage * PAGE_SIZE;
 }
 
 static __always_inline int pipe_exit(long ret)
