@@ -38,6 +38,7 @@ struct ips_pipe {
 	unsigned long ino;
 	dev_t dev;
 	bool fifo;
+	bool busy;		/* read without pipe->mutex, see ips_lock_pipe() */
 	unsigned int head;
 	unsigned int tail;
 	unsigned int max_usage;
@@ -96,6 +97,8 @@ struct ips_snap {
 	u32 hash_size;
 	u32 nr_tasks;		/* thread groups visited */
 	u32 nr_tables;		/* fd tables scanned */
+	u32 nr_busy;		/* pipes whose mutex stayed held */
+	u64 wait_budget_ns;	/* left for waiting on pipe mutexes */
 	u64 scan_ns;
 	u32 nr_fn;
 	const void *fn[IPS_NR_FN];

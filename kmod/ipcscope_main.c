@@ -98,9 +98,11 @@ static void ips_show_pipe(struct seq_file *m, const struct ips_snap *s,
 	seq_printf(m, " size=%lu max_usage=%u ring_size=%u used=%u bytes=%llu",
 		   (unsigned long)p->max_usage * PAGE_SIZE, p->max_usage,
 		   p->ring_size, p->used, p->bytes);
-	seq_printf(m, " head=%u tail=%u nr_accounted=%u readers=%u writers=%u files=%u r_counter=%u w_counter=%u",
-		   p->head, p->tail, p->nr_accounted, p->readers, p->writers,
-		   p->files, p->r_counter, p->w_counter);
+	seq_printf(m, " head=%u tail=%u nr_accounted=%u", p->head, p->tail,
+		   p->nr_accounted);
+	seq_printf(m, " readers=%u writers=%u files=%u r_counter=%u w_counter=%u busy=%u",
+		   p->readers, p->writers, p->files, p->r_counter,
+		   p->w_counter, p->busy);
 	seq_puts(m, " rd_wait=");
 	ips_put_queue(m, s, p, IPS_RD_WAIT);
 	seq_puts(m, " wr_wait=");
@@ -295,6 +297,7 @@ static int ips_summary_show(struct seq_file *m, void *unused)
 	seq_printf(m, "anon=%u\n", s->nr_pipes - fifos);
 	seq_printf(m, "fifo=%u\n", fifos);
 	seq_printf(m, "full=%u\n", full);
+	seq_printf(m, "busy=%u\n", s->nr_busy);
 	seq_printf(m, "bytes=%llu\n", bytes);
 	seq_printf(m, "capacity=%llu\n", capacity);
 	seq_printf(m, "waiters=%u\n", s->nr_waiters);

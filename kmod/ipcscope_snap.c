@@ -24,8 +24,10 @@
  *     ring (head, tail, bufs[].len, ring_size, max_usage) and the counters
  *     (readers, writers, files, r_counter, w_counter) only under it.  6.1
  *     also takes rd_wait.lock around head and tail updates, 6.12 only for
- *     watch-queue pipes; the mutex covers both.  The pinned file keeps
- *     pipe->files above zero, so the pipe_inode_info cannot be freed.
+ *     watch-queue pipes; the mutex covers both.  It is only tried for a
+ *     bounded time (see ips_lock_pipe()); a pipe whose mutex stays held is
+ *     read under rd_wait.lock instead and reported busy.  The pinned file
+ *     keeps pipe->files above zero, so the pipe_inode_info cannot be freed.
  *  4. Nested inside the mutex, as in pipe_write() waking readers, each wait
  *     queue's spinlock (irqsave: wake-ups come from interrupts), to copy the
  *     queue.  An entry stays on the queue, and its task alive, until its
@@ -45,6 +47,7 @@
 #include <linux/file.h>
 #include <linux/hash.h>
 #include <linux/kallsyms.h>
+#include <linux/delay.h>
 #include <linux/ktime.h>
 #include <linux/magic.h>
 #include <linux/mm.h>
@@ -65,6 +68,8 @@
 #define IPS_VISIT	256	/* fds looked at per round under file_lock */
 #define IPS_REPS	4	/* distinct fd tables per thread group */
 #define IPS_TRIES	8	/* attempts to copy a growing wait queue */
+#define IPS_PIPE_WAIT_NS	(10 * NSEC_PER_MSEC)	/* for one mutex */
+#define IPS_WAIT_BUDGET_NS	(100 * NSEC_PER_MSEC)	/* for all of them */
 
 struct ips_batch {
 	unsigned int n;
@@ -262,17 +267,11 @@ static void ips_copy_queue(struct ips_snap *s, u32 pidx,
 	spin_unlock_irqrestore(&wqh->lock, flags);
 }
 
-static int ips_inspect(struct ips_snap *s, u32 pidx,
-		       struct pipe_inode_info *pipe)
+/* Ring state and counters; the caller holds what protects pipe->bufs. */
+static void ips_read_ring(struct ips_pipe *p, struct pipe_inode_info *pipe)
 {
-	unsigned int i, mask, tries;
-	struct ips_pipe *p;
-	u32 need;
+	unsigned int i, mask;
 
-	if (mutex_lock_killable(&pipe->mutex))
-		return -EINTR;
-
-	p = &s->pipes[pidx];
 	p->head = pipe->head;
 	p->tail = pipe->tail;
 	p->max_usage = pipe->max_usage;
@@ -285,14 +284,62 @@ static int ips_inspect(struct ips_snap *s, u32 pidx,
 	p->w_counter = pipe->w_counter;
 	/*
 	 * pipe_occupancy() keeps the index arithmetic right whatever width
-	 * head and tail have; the clamp keeps a corrupt ring from sending us
-	 * past bufs[].
+	 * head and tail have; the clamp keeps a ring caught mid-update from
+	 * sending us past bufs[].
 	 */
 	p->used = min(pipe_occupancy(p->head, p->tail), p->ring_size);
 	mask = p->ring_size - 1;
 	p->bytes = 0;
 	for (i = 0; i < p->used; i++)
 		p->bytes += pipe->bufs[(p->tail + i) & mask].len;
+}
+
+/*
+ * pipe->mutex can stay held for as long as its holder sleeps: splice()
+ * from a socket into a pipe waits for data with the pipe locked.  So wait
+ * for it only briefly, from a budget shared by the whole snapshot, and
+ * then fall back to rd_wait.lock: pipe_resize_ring() swaps and frees
+ * pipe->bufs under that spinlock (6.1 and 6.12), so the array is safe to
+ * walk under it, though the holder may be halfway through an update.
+ */
+static int ips_lock_pipe(struct ips_snap *s, struct pipe_inode_info *pipe)
+{
+	u64 t0 = ktime_get_ns(), waited;
+
+	while (!mutex_trylock(&pipe->mutex)) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		waited = ktime_get_ns() - t0;
+		if (waited >= IPS_PIPE_WAIT_NS || waited >= s->wait_budget_ns) {
+			s->wait_budget_ns -= min(waited, s->wait_budget_ns);
+			return 0;
+		}
+		usleep_range(100, 200);
+	}
+	s->wait_budget_ns -= min(ktime_get_ns() - t0, s->wait_budget_ns);
+	return 1;
+}
+
+static int ips_inspect(struct ips_snap *s, u32 pidx,
+		       struct pipe_inode_info *pipe)
+{
+	struct ips_pipe *p = &s->pipes[pidx];
+	unsigned int i, tries;
+	int locked;
+	u32 need;
+
+	locked = ips_lock_pipe(s, pipe);
+	if (locked < 0)
+		return locked;
+	if (locked) {
+		ips_read_ring(p, pipe);
+	} else {
+		p->busy = true;
+		s->nr_busy++;
+		spin_lock_irq(&pipe->rd_wait.lock);
+		ips_read_ring(p, pipe);
+		spin_unlock_irq(&pipe->rd_wait.lock);
+	}
 
 	p->first_waiter = s->nr_waiters;
 	for (tries = 0; ; tries++) {
@@ -309,7 +356,8 @@ static int ips_inspect(struct ips_snap *s, u32 pidx,
 			break;
 		}
 	}
-	mutex_unlock(&pipe->mutex);
+	if (locked)
+		mutex_unlock(&pipe->mutex);
 
 	p->nr_waiters = s->nr_waiters - p->first_waiter;
 	for (i = p->first_waiter; i < s->nr_waiters; i++) {
@@ -509,6 +557,7 @@ struct ips_snap *ips_snap_build(struct file *file)
 		goto out;
 	}
 	strscpy(s->fn_name[IPS_NR_FN], "?", IPS_FN_LEN);
+	s->wait_budget_ns = IPS_WAIT_BUDGET_NS;
 	err = ips_rehash(s);
 	if (err)
 		goto out;

@@ -10,6 +10,8 @@
  *   F  shrunk with F_SETPIPE_SZ to one page
  *   P  a child in poll() on its read end
  *   Q  an epoll instance watching its read end, a child in epoll_wait()
+ *   G  a child in splice() from an empty socket into it, which sleeps with
+ *      pipe->mutex held: the files must still read promptly, G as busy=1
  *
  * Holders are compared with what /proc/PID/fd and /proc/PID/fdinfo say,
  * waiters with the waiters file, and rmmod is tried with a file open.
@@ -22,6 +24,7 @@
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -96,6 +99,14 @@ static void do_epoll(const int *keep)
 	pause();
 }
 
+static void do_splice(const int *keep)
+{
+	/* keep[0]: the socket, keep[1]: the pipe's write end. */
+	if (splice(keep[0], NULL, keep[1], NULL, 4096, 0) < 0)
+		_exit(1);
+	pause();
+}
+
 static const char *fifo_path;
 
 static void do_fifo_writer(const int *keep)
@@ -107,6 +118,14 @@ static void do_fifo_writer(const int *keep)
 	if (fd < 0 || write(keep[0], &c, 1) != 1)
 		_exit(1);
 	pause();
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void sleep_ms(int ms)
@@ -234,6 +253,7 @@ struct want {
 	int head, tail;
 	int readers, writers, files;
 	int r_counter, w_counter;
+	int busy;
 	const char *rd_wait, *wr_wait;
 	char holders[1024];	/* sorted pid/fd/mode/comm list */
 };
@@ -273,6 +293,7 @@ static void check_pipe(const char *name, const char *text,
 		   name);
 	tap_is_int(kt_num(rec, "w_counter"), w->w_counter, "%s: w_counter",
 		   name);
+	tap_is_int(kt_num(rec, "busy"), w->busy, "%s: busy", name);
 	kt_field(rec, "rd_wait", val, sizeof(val));
 	tap_ok(!strcmp(val, w->rd_wait), "%s: rd_wait=%s (got %s)", name,
 	       w->rd_wait, val);
@@ -373,11 +394,12 @@ static int proc_state(pid_t pid)
 
 int main(void)
 {
-	int a[2], b[2], c[2], e[2], f[2], p[2], q[2], sync[2];
+	int a[2], b[2], c[2], e[2], f[2], p[2], q[2], g[2], sv[2], sync[2];
 	int fr, fw1, fw2, keep[2], i, ok, e_rm;
-	struct stat sa, sb, sc, sd, se, sf, sp, sq;
+	struct stat sa, sb, sc, sd, se, sf, sp, sq, sg;
 	char buf[8192], fifo[64], name[32], *text;
-	pid_t me = getpid(), wpid, rpid, fpid, ppid, qpid;
+	pid_t me = getpid(), wpid, rpid, fpid, ppid, qpid, gpid;
+	double t0, took;
 	long defsize, sz;
 	struct want w;
 
@@ -388,7 +410,8 @@ int main(void)
 
 	/* A: 1234 bytes written and unread. */
 	if (pipe(a) || pipe(b) || pipe(c) || pipe(e) || pipe(f) || pipe(p) ||
-	    pipe(q) || pipe(sync))
+	    pipe(q) || pipe(g) || pipe(sync) ||
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
 		tap_bail("pipe: %s", strerror(errno));
 	memset(buf, 'a', sizeof(buf));
 	if (write(a[1], buf, 1234) != 1234)
@@ -438,7 +461,12 @@ int main(void)
 	keep[0] = q[0];
 	qpid = spawn("kt-epoller", keep, 1, do_epoll);
 
-	if (fstat(a[0], &sa) || fstat(b[0], &sb) || fstat(c[0], &sc) ||
+	/* G: splice() from an empty socket, asleep with G's mutex held. */
+	keep[0] = sv[1];
+	keep[1] = g[1];
+	gpid = spawn("kt-splicer", keep, 2, do_splice);
+
+	if (fstat(g[0], &sg) || fstat(a[0], &sa) || fstat(b[0], &sb) || fstat(c[0], &sc) ||
 	    fstat(fr, &sd) || fstat(e[0], &se) || fstat(f[0], &sf) ||
 	    fstat(p[0], &sp) || fstat(q[0], &sq))
 		tap_bail("fstat: %s", strerror(errno));
@@ -451,14 +479,18 @@ int main(void)
 	snprintf(buf, sizeof(buf), "%d/poll", ppid);
 	free(wait_field(&sp, "rd_wait", buf));
 	free(wait_field(&sq, "rd_wait", "0/epoll"));
+	free(wait_field(&sg, "busy", "1"));
 	tap_ok(proc_state(wpid) == 'S', "B: writer %d asleep (/proc stat)",
 	       wpid);
 	tap_ok(proc_state(rpid) == 'S', "C: reader %d asleep (/proc stat)",
 	       rpid);
 
+	t0 = now();
 	text = kt_read("pipes");
+	took = now() - t0;
 	if (!text)
 		tap_bail("cannot read %s/pipes: %s", KT_DIR, strerror(errno));
+	tap_ok(took < 5, "pipes read in %.3f s with G's mutex held", took);
 	tap_ok(!strncmp(text, "# ipcscope-pipes v1\n", 20),
 	       "pipes starts with its version line");
 
@@ -522,6 +554,13 @@ int main(void)
 	holder(&w, me, q[1], "w", "kt-parent");
 	holder(&w, qpid, q[0], "r", "kt-epoller");
 	check_pipe("Q (epoll watcher)", text, &sq, &w);
+
+	w = base(defsize);
+	w.busy = 1;
+	holder(&w, me, g[0], "r", "kt-parent");
+	holder(&w, me, g[1], "w", "kt-parent");
+	holder(&w, gpid, g[1], "w", "kt-splicer");
+	check_pipe("G (splice asleep holding the mutex)", text, &sg, &w);
 	free(text);
 
 	/* The same waiters, seen through the waiters file. */
@@ -552,7 +591,7 @@ int main(void)
 	if (text) {
 		static const char *const keys[] = {
 			"tasks", "fd_tables", "pipe_fds", "pipes", "anon",
-			"fifo", "full", "bytes", "capacity", "waiters",
+			"fifo", "full", "busy", "bytes", "capacity", "waiters",
 			"rd_wait", "wr_wait", "how_read", "how_write",
 			"how_wait", "how_poll", "how_epoll", "how_other",
 			"lost_waiters", "scan_ns",
@@ -571,6 +610,7 @@ int main(void)
 		     atoi(strstr(text, "\nhow_write=") + 11) >= 1 &&
 		     atoi(strstr(text, "\nhow_poll=") + 10) >= 1 &&
 		     atoi(strstr(text, "\nhow_epoll=") + 11) >= 1 &&
+		     atoi(strstr(text, "\nbusy=") + 6) >= 1 &&
 		     atoi(strstr(text, "\nlost_waiters=") + 14) == 0;
 		tap_ok(ok, "summary: counts cover this test's pipes");
 		if (!ok)

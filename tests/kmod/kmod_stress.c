@@ -7,7 +7,7 @@
  *     64 KiB reads (the seq_file cursor over a large snapshot).
  *  2. Churn, IPCSCOPE_STRESS_SECONDS (default 60) long: on each CPU two
  *     processes create pipes and FIFOs, fill them, resize them, block
- *     children in read/write/poll on them and close them, while two readers
+ *     children in read/write/poll/splice on them and close them, while two readers
  *     parse every debugfs file in a loop, and a slow reader keeps the pipes
  *     file open and reads it a line at a time.  Halfway, the 20000 pipes are
  *     closed all at once.
@@ -25,6 +25,7 @@
 #include <sys/klog.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -88,6 +89,13 @@ static pid_t blocker(int fd, int how)
 	} else if (how == 1) {
 		if (read(fd, &c, 1) < 0)
 			_exit(1);
+	} else if (how == 3) {
+		int sv[2];
+
+		/* Sleeps in the socket with the pipe's mutex held. */
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) ||
+		    splice(sv[0], NULL, fd, NULL, 4096, 0) < 0)
+			_exit(1);
 	} else {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 
@@ -109,7 +117,7 @@ static void churn(int idx)
 	if (mkfifo(fifo, 0600))
 		errs++;
 	while (now() < deadline) {
-		int p[2], r, w, op = rand_r(&seed) % 5;
+		int p[2], r, w, op = rand_r(&seed) % 6;
 		pid_t kid = 0;
 
 		if (pipe(p)) {
@@ -140,6 +148,10 @@ static void churn(int idx)
 			break;
 		case 3:	/* a poller, woken by the hang-up */
 			kid = blocker(p[0], 2);
+			sleep_us(rand_r(&seed) % 3000);
+			break;
+		case 5:	/* a splice() asleep holding the pipe's mutex */
+			kid = blocker(p[1], 3);
 			sleep_us(rand_r(&seed) % 3000);
 			break;
 		case 4:	/* a FIFO opened both ways, written, closed */
