@@ -7,10 +7,10 @@
  *     64 KiB reads (the seq_file cursor over a large snapshot).
  *  2. Churn, IPCSCOPE_STRESS_SECONDS (default 60) long: on each CPU two
  *     processes create pipes and FIFOs, fill them, resize them, block
- *     children in read/write/poll/splice on them and close them, while two readers
- *     parse every debugfs file in a loop, and a slow reader keeps the pipes
- *     file open and reads it a line at a time.  Halfway, the 20000 pipes are
- *     closed all at once.
+ *     children in read, write, poll and splice on them and close them,
+ *     while two readers parse every debugfs file in a loop, and a slow
+ *     reader keeps the pipes file open and reads it a line at a time.
+ *     Halfway, the 20000 pipes are closed all at once.
  *  3. rmmod is refused while a file is open, then succeeds.
  *  4. The kernel log shows no BUG, WARNING, Oops, "sleeping function called
  *     from invalid context", hung task, lockdep or RCU stall report.
