@@ -121,6 +121,8 @@ static int ips_grow(void **arr, u32 *max, size_t size, u32 need)
 
 	if (need <= *max)
 		return 0;
+	if (need > U32_MAX / 2)
+		return -ENOMEM;
 	while (n < need)
 		n *= 2;
 	p = kvmalloc_array(n, size, GFP_KERNEL_ACCOUNT);
@@ -202,9 +204,8 @@ static u8 ips_fn_index(struct ips_snap *s, const void *func)
 }
 
 /*
- * Copy one wait queue.  Called with pipe->mutex held; takes the queue's
- * spinlock.  Entries that do not fit are only counted in *need, and the
- * caller grows the array and copies again.
+ * Copy one wait queue under its spinlock.  Entries that do not fit are only
+ * counted in *need, and the caller grows the array and copies again.
  */
 static void ips_copy_queue(struct ips_snap *s, u32 pidx,
 			   struct wait_queue_head *wqh, u8 queue, u32 *need)
@@ -218,6 +219,13 @@ static void ips_copy_queue(struct ips_snap *s, u32 pidx,
 		struct task_struct *t = NULL;
 		struct ips_waiter *w;
 
+		/*
+		 * 6.1's __wake_up_common_lock() parks a bookmark entry (no
+		 * ->func, WQ_FLAG_BOOKMARK) in long queues while it drops
+		 * the lock between batches; it stands for no waiter.
+		 */
+		if (!we->func)
+			continue;
 		(*need)++;
 		if (s->nr_waiters >= s->max_waiters)
 			continue;

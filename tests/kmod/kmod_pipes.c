@@ -12,6 +12,9 @@
  *   Q  an epoll instance watching its read end, a child in epoll_wait()
  *   G  a child in splice() from an empty socket into it, which sleeps with
  *      pipe->mutex held: the files must still read promptly, G as busy=1
+ *   H  100 children blocked reading it (the queue outgrows the first
+ *      copy), then all woken at once by closing its write end while
+ *      another child reads the files
  *
  * Holders are compared with what /proc/PID/fd and /proc/PID/fdinfo say,
  * waiters with the waiters file, and rmmod is tried with a file open.
@@ -30,7 +33,8 @@
 
 #include "kmod_test.h"
 
-#define NCHILD 8
+#define NHERD 100
+#define NCHILD (8 + NHERD)
 
 static pid_t children[NCHILD];
 static int nchildren;
@@ -444,6 +448,82 @@ static void check_waiter(const char *name, const struct stat *st, pid_t pid,
 	free(text);
 }
 
+/* Items of a list field, sorted; returns how many. */
+static int list_items(const char *rec, const char *key, char *val, size_t len)
+{
+	int n = 0;
+	char *p;
+
+	if (!rec || kt_field(rec, key, val, len) || !strcmp(val, "-")) {
+		val[0] = '\0';
+		return 0;
+	}
+	sort_list(val);
+	for (p = val, n = 1; (p = strchr(p, ',')); p++)
+		n++;
+	return n;
+}
+
+static void herd_test(void)
+{
+	static char val[16384], want[16384];
+	int h[2], keep[1], i, n = 0, status;
+	pid_t herd[NHERD], rd;
+	char *text = NULL;
+	struct stat sh;
+
+	if (pipe(h) || fstat(h[0], &sh))
+		tap_bail("pipe H: %s", strerror(errno));
+	keep[0] = h[0];
+	want[0] = '\0';
+	for (i = 0; i < NHERD; i++) {
+		herd[i] = spawn("kt-herd", keep, 1, do_read1);
+		snprintf(want + strlen(want), sizeof(want) - strlen(want),
+			 "%s%d/read", i ? "," : "", herd[i]);
+	}
+	sort_list(want);
+	for (i = 0; i < 600 && n != NHERD; i++) {
+		free(text);
+		text = kt_read("pipes");
+		n = list_items(text ? kt_find(text, &sh, NULL) : NULL,
+			       "rd_wait", val, sizeof(val));
+		if (n != NHERD)
+			sleep_ms(50);
+	}
+	tap_is_int(n, NHERD, "H: %d readers on rd_wait", NHERD);
+	tap_ok(!strcmp(val, want), "H: rd_wait lists exactly the herd, as read");
+	free(text);
+
+	text = kt_read("waiters");
+	n = 0;
+	for (const char *p = text; p && (p = kt_find(text, &sh, p)); p++)
+		n++;
+	tap_is_int(n, NHERD, "H: %d lines in waiters", NHERD);
+	free(text);
+
+	/* Wake them all (pipe_release(): wake_up_interruptible_all()). */
+	rd = fork();
+	if (rd == 0) {
+		int bad = 0;
+
+		for (i = 0; i < 40; i++) {
+			char *t = kt_read(i % 2 ? "waiters" : "pipes");
+
+			bad += !t;
+			free(t);
+		}
+		_exit(bad != 0);
+	}
+	close(h[1]);
+	text = wait_field(&sh, "rd_wait", "-");
+	tap_ok(text != NULL, "H: rd_wait empty once the write end is closed");
+	free(text);
+	waitpid(rd, &status, 0);
+	tap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	       "H: files read fine during the wake-all");
+	close(h[0]);
+}
+
 static int proc_state(pid_t pid)
 {
 	char path[64], buf[512], *p;
@@ -642,6 +722,8 @@ int main(void)
 		     "pollwake");
 	check_waiter("Q", &sq, 0, "", "rd_wait", "epoll", 0,
 		     "ep_poll_callback");
+
+	herd_test();
 
 	/* fds: one line per (pid, fd); ours for pipe A. */
 	text = kt_read("fds");
