@@ -30,11 +30,14 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -Iinclude \
 
 # One BPF object, skeleton and decoder per IPC family.
 FAMILIES := pipe
+# BPF objects that are not event families.
+OTHER_BPF := pipes_iter
 BPF_OBJS := $(FAMILIES:%=$(OUTPUT)/bpf/%.bpf.o)
-SKELS    := $(FAMILIES:%=$(OUTPUT)/%.skel.h)
+SKELS    := $(FAMILIES:%=$(OUTPUT)/%.skel.h) $(OTHER_BPF:%=$(OUTPUT)/%.skel.h)
 
 TOOL_SRCS := tools/ipcscope.c tools/trace.c tools/probe_features.c tools/probe.c \
 	     tools/error.c tools/output.c tools/fdpath.c tools/family.c \
+	     tools/pipes.c tools/pipes_bpf.c tools/pipes_debugfs.c \
 	     $(FAMILIES:%=tools/%_decode.c) $(FAMILIES:%=tools/%_probe.c)
 TOOL_OBJS := $(TOOL_SRCS:tools/%.c=$(OUTPUT)/tools/%.o)
 # What the unit tests link: everything but main().

@@ -124,6 +124,9 @@ int family_attach_loaded(struct family_probe *p, struct ipcs_error *err)
 
 const struct ipcs_family *const ipcs_families[] = {
 	&pipe_family,
+	&sem_family,
+	&msg_family,
+	&signal_family,
 };
 
 const unsigned int ipcs_nfamilies =

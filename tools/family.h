@@ -29,6 +29,8 @@ struct ipcs_family {
 	int (*attach)(struct family_probe *p, struct ipcs_error *err);
 	/* Free p->skel and p->priv. */
 	void (*destroy)(struct family_probe *p);
+	/* Text column headings, printed when this family is traced alone. */
+	void (*print_header)(const struct ipcs_output *o);
 };
 
 struct family_probe {
@@ -73,6 +75,9 @@ int family_attach_loaded(struct family_probe *p, struct ipcs_error *err);
 	} while (0)
 
 extern const struct ipcs_family pipe_family;
+extern const struct ipcs_family sem_family;
+extern const struct ipcs_family msg_family;
+extern const struct ipcs_family signal_family;
 
 /* Every family, in the order -t lists them and trace attaches them. */
 extern const struct ipcs_family *const ipcs_families[];

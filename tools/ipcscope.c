@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "pipes.h"
 #include "probe_features.h"
 #include "trace.h"
 
@@ -24,6 +25,7 @@ static const char usage[] =
 "\n"
 "Verbs:\n"
 "  trace      stream pipe reads and writes as they happen\n"
+"  pipes      every open pipe and FIFO: ring, holders, waiters\n"
 "  features   which probe tiers this kernel offers, and why\n"
 "  version    print the version\n"
 "\n"
@@ -60,6 +62,18 @@ static int cmd_features(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_pipes(int argc, char **argv)
+{
+	struct ipcs_error err = {};
+	struct pipes_opts opts;
+
+	argv[0] = "ipcscope pipes";
+	if (pipes_parse_args(argc, argv, &opts, &err) ||
+	    pipes_run(&opts, &err))
+		return report(&err);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	argp_err_exit_status = IPCS_EXIT_USAGE;
@@ -70,6 +84,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "trace"))
 		return cmd_trace(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "pipes"))
+		return cmd_pipes(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "features"))
 		return cmd_features(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version") ||
@@ -83,7 +99,7 @@ int main(int argc, char **argv)
 		fputs(usage, stdout);
 		return 0;
 	}
-	fprintf(stderr, "ipcscope: unknown verb '%s' (try: trace, features, version)\n",
+	fprintf(stderr, "ipcscope: unknown verb '%s' (try: trace, pipes, features, version)\n",
 		argv[1]);
 	return IPCS_EXIT_USAGE;
 }

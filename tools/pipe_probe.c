@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <stdlib.h>
 #include "family.h"
+#include "pipe_decode.h"
 #include "pipe.skel.h"
 
 #define MAX_FUNCS 2
@@ -226,4 +227,5 @@ const struct ipcs_family pipe_family = {
 	.open = pipe_open,
 	.attach = pipe_attach,
 	.destroy = pipe_destroy,
+	.print_header = pipe_print_header,
 };

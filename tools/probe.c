@@ -64,6 +64,13 @@ int kallsyms_has(const char *name)
 	return found;
 }
 
+bool ipcs_kprobes_supported(void)
+{
+	return !access("/sys/bus/event_source/devices/kprobe/type", F_OK) ||
+	       !access("/sys/kernel/tracing/kprobe_events", F_OK) ||
+	       !access("/sys/kernel/debug/tracing/kprobe_events", F_OK);
+}
+
 int link_set_add(struct link_set *set, struct bpf_link *link,
 		 const char *what, struct ipcs_error *err)
 {

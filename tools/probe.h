@@ -24,6 +24,7 @@ struct trace_config {
 	unsigned int families;		/* bit i: ipcs_families[i] */
 	const char *btf_path;		/* NULL: /sys/kernel/btf/vmlinux */
 	unsigned int ringbuf_bytes;
+	__u64 sig_mask;			/* --sig: bit sig-1; 0: every signal */
 	bool verbose;
 };
 
@@ -39,6 +40,8 @@ void kernel_info_close(struct kernel_info *ki);
 bool kernel_has_btf_func(const struct kernel_info *ki, const char *name);
 /* 1: a text symbol of that name is in /proc/kallsyms, 0: not, -1: unknown */
 int kallsyms_has(const char *name);
+/* The kernel can attach kprobes (a kprobe PMU or kprobe_events). */
+bool ipcs_kprobes_supported(void);
 
 struct link_set {
 	struct bpf_link *links[IPCS_MAX_LINKS];

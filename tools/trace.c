@@ -20,6 +20,9 @@
 #include <bpf/libbpf.h>
 #include "fdpath.h"
 #include "pipe_decode.h"
+#include "sem_decode.h"
+#include "msg_decode.h"
+#include "signal_decode.h"
 #include "family.h"
 #include "trace.h"
 
@@ -28,15 +31,20 @@ enum {
 	OPT_PROBE,
 	OPT_BTF,
 	OPT_RINGBUF,
+	OPT_SIG,
 };
 
 #define ALL_FAMILIES ((1U << ipcs_nfamilies) - 1)
 
 static const char trace_doc[] =
-"Stream pipe and FIFO reads and writes from the running kernel.\n"
+"Stream IPC events from the running kernel: pipe and FIFO reads and writes,\n"
+"SysV semaphore operations and message queue sends and receives, signals\n"
+"generated and delivered.\n"
 "\n"
 "EXAMPLES:\n"
-"  ipcscope trace                       # every pipe read/write, text\n"
+"  ipcscope trace                       # every family, text\n"
+"  ipcscope trace -t pipe               # pipe reads/writes, with columns\n"
+"  ipcscope trace -t signal --sig USR1,SIGRTMIN+3\n"
 "  ipcscope trace -p 1234 -p 1240       # only these processes\n"
 "  ipcscope trace -c sort -f json       # NDJSON from commands named sort\n"
 "  ipcscope trace --ino 81234 -d 10     # one pipe, for ten seconds\n"
@@ -45,12 +53,20 @@ static const char trace_doc[] =
 "\v"
 "Tiers (--probe): fentry and kprobe hook the kernel's pipe functions and see\n"
 "every read and write, splice and kernel-internal ones included; tracepoint\n"
-"hooks read/write/readv/writev syscalls only.  auto takes the first tier that\n"
+"hooks read/write/readv/writev syscalls only.  SysV semaphores and message\n"
+"queues: fentry and kprobe hook do_semtimedop (or __do_semtimedop),\n"
+"do_msgsnd and do_msgrcv; tracepoint the semop/semtimedop/msgsnd/msgrcv\n"
+"syscalls.  Signals come from the signal_generate and signal_deliver\n"
+"tracepoints in every tier.  auto takes, per family, the first tier that\n"
 "loads and attaches.  See ipcscope(8).";
 
 static const struct argp_option trace_options[] = {
 	{ "types", 't', "LIST", 0,
-	  "IPC families, comma-separated (default: all): pipe", 0 },
+	  "IPC families, comma-separated (default: all): pipe, sem, msg, signal",
+	  0 },
+	{ "sig", OPT_SIG, "LIST", 0,
+	  "Signals to trace, comma-separated: names (USR1, SIGTERM), numbers, "
+	  "SIGRTMIN+N, SIGRTMAX-N (default: all)", 0 },
 	{ "pid", 'p', "PID", 0, "Trace this process (repeatable)", 0 },
 	{ "comm", 'c', "NAME", 0, "Trace tasks with this command name", 0 },
 	{ "ino", OPT_INO, "INODE", 0, "Trace only the pipe with this inode", 0 },
@@ -172,6 +188,8 @@ static int parse_option(struct parse_state *ps, int key, const char *arg)
 	case OPT_BTF:
 		o->cfg.btf_path = arg;
 		return 0;
+	case OPT_SIG:
+		return signal_parse_list(arg, &o->cfg.sig_mask, err);
 	case OPT_RINGBUF:
 		if (parse_ull(arg, 1 << 20, &v) || (v & (v - 1)) || v < 4)
 			return ipcs_fail(err, IPCS_EXIT_USAGE,
@@ -312,6 +330,20 @@ static int handle_event(void *ctx, void *data, size_t size)
 			return 0;
 		break;
 	}
+	case IPCSCOPE_EV_SEMOP:
+		if (sem_print_event(&run->out, data, size))
+			return 0;
+		break;
+	case IPCSCOPE_EV_MSGSND:
+	case IPCSCOPE_EV_MSGRCV:
+		if (msg_print_event(&run->out, data, size))
+			return 0;
+		break;
+	case IPCSCOPE_EV_SIGNAL_GENERATE:
+	case IPCSCOPE_EV_SIGNAL_DELIVER:
+		if (signal_print_event(&run->out, data, size))
+			return 0;
+		break;
 	default:
 		return 0;	/* a newer BPF object than this decoder */
 	}
@@ -380,6 +412,7 @@ static void print_tracing_line(const struct trace_config *cfg,
 {
 	char line[2048];
 	size_t off = 0;
+	bool first;
 	int i;
 
 	off += snprintf(line + off, sizeof(line) - off, "ipcscope: tracing");
@@ -394,8 +427,18 @@ static void print_tracing_line(const struct trace_config *cfg,
 		off += snprintf(line + off, sizeof(line) - off, "; comm %s",
 				cfg->comm);
 	if (cfg->ino && off < sizeof(line))
-		snprintf(line + off, sizeof(line) - off, "; ino %llu",
-			 (unsigned long long)cfg->ino);
+		off += snprintf(line + off, sizeof(line) - off, "; ino %llu",
+				(unsigned long long)cfg->ino);
+	for (i = 1, first = true; i <= 64 && off < sizeof(line); i++) {
+		char name[24];
+
+		if (!(cfg->sig_mask & (1ULL << (i - 1))))
+			continue;
+		off += snprintf(line + off, sizeof(line) - off, "%s%s",
+				first ? "; sig " : ",",
+				signal_name(i, name, sizeof(name)));
+		first = false;
+	}
 	fprintf(stderr, "%s; Ctrl-C to end\n", line);
 }
 
@@ -511,8 +554,9 @@ int trace_run(const struct trace_opts *opts, struct ipcs_error *err)
 	signal(SIGPIPE, SIG_IGN);	/* a closed stdout is EPIPE, then exit */
 
 	/* columns only make sense when one family is traced */
-	if (opts->format == IPCS_FMT_TEXT && opts->cfg.families == 1U)
-		pipe_print_header(&run.out);
+	if (opts->format == IPCS_FMT_TEXT && nprobes == 1 &&
+	    probes[0].family->print_header)
+		probes[0].family->print_header(&run.out);
 	print_tracing_line(&opts->cfg, probes, nprobes);
 	if (opts->duration_s > 0)
 		deadline = now_s() + opts->duration_s;

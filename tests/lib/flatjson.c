@@ -258,3 +258,39 @@ bool fj_has(const struct fj_object *obj, const char *key)
 {
 	return fj_get(obj, key) != NULL;
 }
+
+int fj_array_objects(const char *raw, struct fj_object *out, int max)
+{
+	struct cursor c = { raw };
+	int n = 0;
+
+	skip_ws(&c);
+	if (*c.p++ != '[')
+		return -1;
+	skip_ws(&c);
+	if (*c.p == ']')
+		return 0;
+	while (n < max) {
+		char *obj;
+
+		skip_ws(&c);
+		obj = parse_raw(&c);
+		if (!obj)
+			return -1;
+		if (fj_parse(obj, &out[n])) {
+			free(obj);
+			return -1;
+		}
+		free(obj);
+		n++;
+		skip_ws(&c);
+		if (*c.p == ',') {
+			c.p++;
+			continue;
+		}
+		if (*c.p == ']')
+			return n;
+		return -1;
+	}
+	return n;
+}

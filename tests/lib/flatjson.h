@@ -38,4 +38,8 @@ long long fj_int(const struct fj_object *obj, const char *key);
 const char *fj_str(const struct fj_object *obj, const char *key);
 bool fj_has(const struct fj_object *obj, const char *key);
 
+/* Parse a raw array of flat objects ("[{...},{...}]") into @out (at most
+ * @max); returns how many, or -1 when it is not such an array. */
+int fj_array_objects(const char *raw, struct fj_object *out, int max);
+
 #endif /* IPCSCOPE_FLATJSON_H */

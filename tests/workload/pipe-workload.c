@@ -8,6 +8,12 @@
  *   pipe-workload fifo PATH N     N writes through a FIFO, paths resolvable
  *   pipe-workload fill BYTES [SZ] fill a pipe (resized to SZ) and hold it
  *   pipe-workload burst N         N 1-byte writes, nobody reads
+ *   pipe-workload full            a full pipe, a child asleep in write()
+ *   pipe-workload starve          an empty pipe, a child asleep in read()
+ *   pipe-workload fifo3 PATH      a FIFO with one reader and two writers
+ *
+ * full, starve and fifo3 stop (SIGSTOP) once the state is reached, holding
+ * it for the test.
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -120,11 +126,14 @@ static int cmd_rw(int n)
 	return 0;
 }
 
-/* Wait until @pid sleeps in read(2): /proc/PID/syscall starts with "0 ". */
-static void wait_blocked_in_read(pid_t pid)
+/* Wait until @pid sleeps in syscall @nr (0 read, 1 write): the first
+ * field of /proc/PID/syscall. */
+static void wait_blocked_in(pid_t pid, int nr)
 {
-	char path[64], line[256];
+	char path[64], line[256], want[16];
 	int i;
+
+	snprintf(want, sizeof(want), "%d ", nr);
 
 	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
 	for (i = 0; i < 100000; i++) {
@@ -133,7 +142,7 @@ static void wait_blocked_in_read(pid_t pid)
 
 		if (f) {
 			in_read = fgets(line, sizeof(line), f) &&
-				  !strncmp(line, "0 ", 2);
+				  !strncmp(line, want, strlen(want));
 			fclose(f);
 		}
 		if (in_read)
@@ -141,7 +150,12 @@ static void wait_blocked_in_read(pid_t pid)
 		usleep(1000);
 	}
 	errno = ETIMEDOUT;
-	die("reader %d never blocked in read", pid);
+	die("task %d never blocked in syscall %d", pid, nr);
+}
+
+static void wait_blocked_in_read(pid_t pid)
+{
+	wait_blocked_in(pid, 0);
 }
 
 static int cmd_block(int ms)
@@ -245,8 +259,8 @@ static int cmd_fill(long bytes, long size)
 		errno = EINVAL;
 		die("%ld bytes do not fit a %d-byte pipe", bytes, sz);
 	}
-	fact("{\"pid\":%d,\"ino\":%llu,\"capacity\":%d}", getpid(),
-	     ino_of(fds[1]), sz);
+	fact("{\"pid\":%d,\"ino\":%llu,\"capacity\":%d,\"rfd\":%d,\"wfd\":%d}",
+	     getpid(), ino_of(fds[1]), sz, fds[0], fds[1]);
 	pause_for_test();
 	memset(buf, 'z', sizeof(buf));
 	while (left > 0) {
@@ -274,6 +288,102 @@ static int cmd_burst(int n)
 	return 0;
 }
 
+static int cmd_full(void)
+{
+	static char buf[4096];
+	int fds[2], sz, i;
+	pid_t writer;
+
+	if (pipe(fds))
+		die("pipe");
+	sz = fcntl(fds[1], F_GETPIPE_SZ);
+	memset(buf, 'F', sizeof(buf));
+	writer = fork();
+	if (writer == 0) {
+		/* page-sized writes fill every slot; the next one sleeps */
+		for (i = 0; i < sz / 4096; i++)
+			write_all(fds[1], buf, sizeof(buf));
+		write_all(fds[1], buf, 1);
+		_exit(0);
+	}
+	wait_blocked_in(writer, 1);
+	fact("{\"pid\":%d,\"writer\":%d,\"ino\":%llu,\"capacity\":%d,\"rfd\":%d,\"wfd\":%d}",
+	     getpid(), writer, ino_of(fds[0]), sz, fds[0], fds[1]);
+	pause_for_test();
+	kill(writer, SIGKILL);
+	waitpid(writer, NULL, 0);
+	return 0;
+}
+
+static int cmd_starve(void)
+{
+	int fds[2];
+	pid_t reader;
+
+	if (pipe(fds))
+		die("pipe");
+	reader = fork();
+	if (reader == 0) {
+		char c;
+
+		if (read(fds[0], &c, 1) < 0)
+			die("read");
+		_exit(0);
+	}
+	wait_blocked_in_read(reader);
+	fact("{\"pid\":%d,\"reader\":%d,\"ino\":%llu,\"rfd\":%d,\"wfd\":%d}",
+	     getpid(), reader, ino_of(fds[0]), fds[0], fds[1]);
+	pause_for_test();
+	kill(reader, SIGKILL);
+	waitpid(reader, NULL, 0);
+	return 0;
+}
+
+/* One reader and two writers, each a child that opens the FIFO and waits. */
+static int cmd_fifo3(const char *path)
+{
+	static const int modes[3] = { O_RDONLY, O_WRONLY, O_WRONLY };
+	pid_t kids[3];
+	int i, ready[2];
+	char c;
+
+	unlink(path);
+	if (mkfifo(path, 0600) || pipe(ready))
+		die("mkfifo %s", path);
+	for (i = 0; i < 3; i++) {
+		kids[i] = fork();
+		if (kids[i] == 0) {
+			int fd = open(path, modes[i]);
+
+			if (fd < 0)
+				die("open %s", path);
+			/* report the fd through the exit-free channel */
+			fact("{\"child\":%d,\"fd\":%d,\"mode\":\"%s\"}",
+			     getpid(), fd, modes[i] == O_RDONLY ? "r" : "w");
+			close(ready[0]);
+			if (write(ready[1], "x", 1) != 1)
+				die("ready");
+			close(ready[1]);
+			pause();
+			_exit(0);
+		}
+	}
+	close(ready[1]);
+	for (i = 0; i < 3; i++)
+		if (read(ready[0], &c, 1) != 1)
+			die("waiting for the FIFO's children");
+	close(ready[0]);
+	fact("{\"pid\":%d,\"reader\":%d,\"writer1\":%d,\"writer2\":%d}",
+	     getpid(), kids[0], kids[1], kids[2]);
+	pause_for_test();
+	for (i = 0; i < 3; i++) {
+		kill(kids[i], SIGKILL);
+		waitpid(kids[i], NULL, 0);
+	}
+	unlink(path);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -288,6 +398,12 @@ int main(int argc, char **argv)
 		return cmd_fill(atol(argv[2]), argc == 4 ? atol(argv[3]) : 0);
 	if (!strcmp(mode, "burst") && argc == 3)
 		return cmd_burst(atoi(argv[2]));
-	fprintf(stderr, "usage: pipe-workload rw N | block MS | fifo PATH N | fill BYTES [SIZE] | burst N\n");
+	if (!strcmp(mode, "full") && argc == 2)
+		return cmd_full();
+	if (!strcmp(mode, "starve") && argc == 2)
+		return cmd_starve();
+	if (!strcmp(mode, "fifo3") && argc == 3)
+		return cmd_fifo3(argv[2]);
+	fprintf(stderr, "usage: pipe-workload rw N | block MS | fifo PATH N | fill BYTES [SIZE] | burst N | full | starve | fifo3 PATH\n");
 	return 2;
 }

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SysV semaphore operations, semop(2) and semtimedop(2), in three tiers:
+ *
+ *  fentry/fexit  on the kernel's semtimedop implementation: do_semtimedop
+ *                (static; user-space sops, kernel timeout) where BTF has
+ *                it, else __do_semtimedop (sops already copied in);
+ *  kprobe/kretprobe on the same function;
+ *  tracepoints   syscalls:sys_{enter,exit}_{semop,semtimedop}.
+ *
+ * The collector picks the function (sem_probe.c) and says in sops_user
+ * whether its sops argument points into user or kernel memory.  Every
+ * tier records the call at entry in `inflight` and emits one event at
+ * return: duration_ns is the time a P spent waiting for its V.
+ */
+#include "common.bpf.h"
+
+/* One semop in flight on a task, from entry to return. */
+struct inflight {
+	__u64 start_ns;
+	__u64 timeout_ns;
+	__s32 semid;
+	__u32 nsops;
+	struct ipcscope_sembuf ops[IPCSCOPE_SEM_MAX_OPS];
+	__u8 ops_copied;
+	__u8 has_timeout;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);	/* tid */
+	__type(value, struct inflight);
+} inflight SEC(".maps");
+
+const volatile __u8 tier = IPCSCOPE_TIER_NONE;
+/* The attached function's sops is a user pointer (do_semtimedop, the
+ * syscalls) rather than the kernel's copy (__do_semtimedop). */
+const volatile bool sops_user = true;
+
+/* The kernel's struct sembuf: three shorts, 6 bytes, no padding. */
+struct sembuf_raw {
+	__u16 num;
+	__s16 op;
+	__s16 flg;
+};
+
+static __always_inline void copy_ops(struct inflight *rec, const void *sops,
+				     bool user)
+{
+	int i;
+
+	for (i = 0; i < IPCSCOPE_SEM_MAX_OPS; i++) {
+		struct sembuf_raw sb;
+		long err;
+
+		if (i >= rec->nsops)
+			break;
+		/* one at a time: a short array at the end of a page must
+		 * not make the whole read fail */
+		if (user)
+			err = bpf_probe_read_user(&sb, sizeof(sb),
+						  sops + i * sizeof(sb));
+		else
+			err = bpf_probe_read_kernel(&sb, sizeof(sb),
+						    sops + i * sizeof(sb));
+		if (err)
+			break;
+		rec->ops[i].num = sb.num;
+		rec->ops[i].op = sb.op;
+		rec->ops[i].flg = sb.flg;
+		rec->ops_copied = i + 1;
+	}
+}
+
+/* timeout_ns from a timespec: s64 seconds then a long of nanoseconds on
+ * 64-bit kernels, in timespec64 and __kernel_timespec alike. */
+static __always_inline void set_timeout(struct inflight *rec, const void *ts,
+					bool user)
+{
+	__s64 v[2];
+	long err;
+
+	if (!ts)
+		return;
+	err = user ? bpf_probe_read_user(v, sizeof(v), ts) :
+		     bpf_probe_read_kernel(v, sizeof(v), ts);
+	if (err)
+		return;
+	rec->has_timeout = 1;
+	rec->timeout_ns = v[0] * 1000000000ULL + v[1];
+}
+
+static __always_inline int sem_enter(int semid, const void *sops,
+				     unsigned int nsops, bool sops_in_user,
+				     const void *timeout, bool timeout_user)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct inflight rec = {};
+
+	if (!task_wanted())
+		return 0;
+	rec.semid = semid;
+	rec.nsops = nsops;
+	copy_ops(&rec, sops, sops_in_user);
+	set_timeout(&rec, timeout, timeout_user);
+	rec.start_ns = bpf_ktime_get_ns();
+	bpf_map_update_elem(&inflight, &tid, &rec, BPF_ANY);
+	return 0;
+}
+
+static __always_inline int sem_exit(long ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct ipcscope_semop_event *e;
+	struct inflight *rec;
+
+	rec = bpf_map_lookup_elem(&inflight, &tid);
+	if (!rec)
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost();
+		goto out;
+	}
+	fill_hdr(&e->hdr, IPCSCOPE_EV_SEMOP, sizeof(*e));
+	e->ret = ret;
+	e->duration_ns = e->hdr.ts_ns - rec->start_ns;
+	e->timeout_ns = rec->timeout_ns;
+	e->semid = rec->semid;
+	e->nsops = rec->nsops;
+	__builtin_memcpy(e->ops, rec->ops, sizeof(e->ops));
+	e->ops_copied = rec->ops_copied;
+	e->has_timeout = rec->has_timeout;
+	e->tier = tier;
+	__builtin_memset(e->pad0, 0, sizeof(e->pad0));
+	bpf_ringbuf_submit(e, 0);
+out:
+	bpf_map_delete_elem(&inflight, &tid);
+	return 0;
+}
+
+/*
+ * Tier 1: fentry/fexit.  Both candidate functions take (semid, sops,
+ * nsops, timeout) first, the timeout a kernel struct timespec64.
+ */
+SEC("fentry")
+int BPF_PROG(sem_fentry, int semid, void *sops, unsigned int nsops,
+	     const void *timeout)
+{
+	return sem_enter(semid, sops, nsops, sops_user, timeout, false);
+}
+
+SEC("fexit")
+int BPF_PROG(sem_fexit, int semid, void *sops, unsigned int nsops,
+	     const void *timeout, long ret)
+{
+	return sem_exit(ret);
+}
+
+/* Tier 2: kprobes on the same function. */
+SEC("kprobe")
+int BPF_KPROBE(sem_kprobe, int semid, void *sops, unsigned int nsops,
+	       const void *timeout)
+{
+	return sem_enter(semid, sops, nsops, sops_user, timeout, false);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(sem_kretprobe, long ret)
+{
+	return sem_exit(ret);
+}
+
+/* Tier 3: syscall tracepoints; sops and the timeout are user memory. */
+SEC("tracepoint/syscalls/sys_enter_semop")
+int tp_enter_semop(struct trace_event_raw_sys_enter *ctx)
+{
+	return sem_enter(ctx->args[0], (void *)ctx->args[1], ctx->args[2],
+			 true, NULL, true);
+}
+
+SEC("tracepoint/syscalls/sys_enter_semtimedop")
+int tp_enter_semtimedop(struct trace_event_raw_sys_enter *ctx)
+{
+	return sem_enter(ctx->args[0], (void *)ctx->args[1], ctx->args[2],
+			 true, (void *)ctx->args[3], true);
+}
+
+SEC("tracepoint/syscalls/sys_exit_semop")
+int tp_exit_semop(struct trace_event_raw_sys_exit *ctx)
+{
+	return sem_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_semtimedop")
+int tp_exit_semtimedop(struct trace_event_raw_sys_exit *ctx)
+{
+	return sem_exit(ctx->ret);
+}

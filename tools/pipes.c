@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipcscope pipes: one record per open pipe or FIFO -- its ring, its
+ * readers and writers, who holds each end and (with the kernel module) who
+ * sleeps on rd_wait and wr_wait.
+ */
+#define _GNU_SOURCE
+#include <argp.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+#include "pipes.h"
+
+enum {
+	OPT_SOURCE = 0x100,
+	OPT_INO,
+	OPT_BTF,
+};
+
+static const struct argp_option pipes_options[] = {
+	{ "format", 'f', "FMT", 0, "Output format: text (default) or json", 0 },
+	{ "source", OPT_SOURCE, "SRC", 0,
+	  "auto (default: debugfs when the module is loaded, else bpf), "
+	  "debugfs or bpf", 0 },
+	{ "pid", 'p', "PID", 0, "Only pipes this process holds", 0 },
+	{ "ino", OPT_INO, "INODE", 0, "Only the pipe with this inode", 0 },
+	{ "btf", OPT_BTF, "FILE", 0,
+	  "Kernel BTF to use instead of /sys/kernel/btf/vmlinux", 0 },
+	{ "verbose", 'v', NULL, 0, "libbpf warnings", 0 },
+	{ 0 }
+};
+
+static const char pipes_doc[] =
+"Show every open pipe and FIFO: bytes buffered, ring slots, readers and\n"
+"writers, the processes holding each end, and -- with the ipcscope kernel\n"
+"module loaded -- the tasks asleep on rd_wait and wr_wait.\n"
+"\n"
+"EXAMPLES:\n"
+"  ipcscope pipes                       # every pipe, text\n"
+"  ipcscope pipes -p 1234 -f json       # the pipes process 1234 holds\n"
+"  ipcscope pipes -f json | jq 'select(.buffered == .capacity)'   # full";
+
+struct pparse {
+	struct pipes_opts *opts;
+	struct ipcs_error *err;
+};
+
+static int parse_positive(const char *arg, unsigned long long max,
+			  unsigned long long *out)
+{
+	char *end;
+
+	if (!*arg || *arg == '-' || *arg == '+')
+		return -1;
+	errno = 0;
+	*out = strtoull(arg, &end, 10);
+	return errno || *end || !*out || *out > max ? -1 : 0;
+}
+
+static error_t pipes_parser(int key, char *arg, struct argp_state *state)
+{
+	struct pparse *pp = state->input;
+	struct pipes_opts *o = pp->opts;
+	unsigned long long v;
+	static FILE *devnull;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		if (!devnull)
+			devnull = fopen("/dev/null", "we");
+		if (devnull)
+			state->err_stream = devnull;
+		return 0;
+	case 'f':
+		if (!strcmp(arg, "json"))
+			o->format = IPCS_FMT_JSON;
+		else if (!strcmp(arg, "text"))
+			o->format = IPCS_FMT_TEXT;
+		else
+			goto bad;
+		return 0;
+	case OPT_SOURCE:
+		if (!strcmp(arg, "auto"))
+			o->source = PIPES_SRC_AUTO;
+		else if (!strcmp(arg, "debugfs"))
+			o->source = PIPES_SRC_DEBUGFS;
+		else if (!strcmp(arg, "bpf"))
+			o->source = PIPES_SRC_BPF;
+		else
+			goto bad;
+		return 0;
+	case 'p':
+		if (parse_positive(arg, INT_MAX, &v))
+			goto bad;
+		if (kill((pid_t)v, 0) && errno == ESRCH) {
+			ipcs_fail(pp->err, IPCS_EXIT_USAGE,
+				  "no process with PID %llu", v);
+			return EINVAL;
+		}
+		o->pid = v;
+		return 0;
+	case OPT_INO:
+		if (parse_positive(arg, ULLONG_MAX, &v))
+			goto bad;
+		o->ino = v;
+		return 0;
+	case OPT_BTF:
+		o->btf_path = arg;
+		return 0;
+	case 'v':
+		o->verbose = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		ipcs_fail(pp->err, IPCS_EXIT_USAGE, "unexpected argument '%s'",
+			  arg);
+		return EINVAL;
+	}
+	return ARGP_ERR_UNKNOWN;
+bad:
+	ipcs_fail(pp->err, IPCS_EXIT_USAGE, "%s",
+		  key == 'f' ? "unknown format: want text or json" :
+		  key == OPT_SOURCE ? "unknown source: want auto, debugfs or bpf" :
+		  key == 'p' ? "invalid PID: want a positive number" :
+		  "invalid inode: want a positive number");
+	/* name the value too */
+	snprintf(pp->err->msg + strlen(pp->err->msg),
+		 sizeof(pp->err->msg) - strlen(pp->err->msg), " (got '%.64s')",
+		 arg);
+	return EINVAL;
+}
+
+int pipes_parse_args(int argc, char **argv, struct pipes_opts *opts,
+		     struct ipcs_error *err)
+{
+	static const struct argp argp = {
+		.options = pipes_options,
+		.parser = pipes_parser,
+		.doc = pipes_doc,
+	};
+	struct pparse pp = { .opts = opts, .err = err };
+
+	memset(opts, 0, sizeof(*opts));
+	if (argp_parse(&argp, argc, argv, 0, NULL, &pp)) {
+		if (!err->msg[0])
+			ipcs_fail(err, IPCS_EXIT_USAGE, "invalid arguments");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- records ------------------------------------------------------------ */
+
+struct pipe_state *pipe_list_get(struct pipe_list *list, uint64_t id)
+{
+	struct pipe_state *grown;
+	int i;
+
+	for (i = 0; i < list->n; i++)
+		if (list->v[i].id == id)
+			return &list->v[i];
+	grown = realloc(list->v, (list->n + 1) * sizeof(*list->v));
+	if (!grown)
+		return NULL;
+	list->v = grown;
+	memset(&list->v[list->n], 0, sizeof(list->v[0]));
+	list->v[list->n].id = id;
+	return &list->v[list->n++];
+}
+
+int pipe_add_holder(struct pipe_state *p, const struct pipe_holder *h)
+{
+	struct pipe_holder *grown = realloc(p->holders,
+					    (p->nholders + 1) * sizeof(*h));
+
+	if (!grown)
+		return -1;
+	p->holders = grown;
+	p->holders[p->nholders++] = *h;
+	return 0;
+}
+
+void pipe_list_free(struct pipe_list *list)
+{
+	int i;
+
+	for (i = 0; i < list->n; i++) {
+		free(list->v[i].holders);
+		free(list->v[i].rd_wait);
+		free(list->v[i].wr_wait);
+	}
+	free(list->v);
+	list->v = NULL;
+	list->n = 0;
+}
+
+static bool wanted(const struct pipe_state *p, const struct pipes_opts *o)
+{
+	int i;
+
+	if (o->ino && p->ino != o->ino)
+		return false;
+	if (!o->pid)
+		return true;
+	for (i = 0; i < p->nholders; i++)
+		if (p->holders[i].pid == o->pid)
+			return true;
+	return false;
+}
+
+static int by_ino(const void *a, const void *b)
+{
+	const struct pipe_state *x = a, *y = b;
+
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+/* A FIFO's path, through the first holder's /proc/PID/fd link. */
+static bool fifo_path_of(const struct pipe_state *p, char *buf, size_t len)
+{
+	char link[64];
+	ssize_t n;
+	int i;
+
+	for (i = 0; p->fifo && i < p->nholders; i++) {
+		snprintf(link, sizeof(link), "/proc/%u/fd/%u",
+			 p->holders[i].pid, p->holders[i].fd);
+		n = readlink(link, buf, len - 1);
+		if (n > 0 && buf[0] == '/') {
+			buf[n] = '\0';
+			return true;
+		}
+	}
+	return false;
+}
+
+static void print_waiters_json(FILE *out, const char *key,
+			       const struct pipe_waiter *w, int n)
+{
+	int i;
+
+	fprintf(out, ",\"%s\":[", key);
+	for (i = 0; i < n; i++)
+		fprintf(out, "%s{\"tid\":%u,\"how\":\"%s\"}", i ? "," : "",
+			w[i].tid, w[i].how);
+	fputc(']', out);
+}
+
+static void print_json(FILE *out, const struct pipe_state *p,
+		       const char *source)
+{
+	char path[PATH_MAX];
+	int i;
+
+	fprintf(out, "{\"ino\":%" PRIu64 ",\"dev\":\"%u:%u\",\"pipe\":\"%s\"",
+		p->ino, p->dev_major, p->dev_minor, p->fifo ? "fifo" : "anon");
+	if (fifo_path_of(p, path, sizeof(path))) {
+		fputs(",\"path\":", out);
+		ipcs_json_string(out, path, sizeof(path));
+	}
+	fprintf(out, ",\"capacity\":%u,\"slots\":%u,\"ring_size\":%u"
+		",\"slots_used\":%u,\"head\":%u,\"tail\":%u"
+		",\"buffered\":%" PRIu64 ",\"buffered_partial\":%s"
+		",\"readers\":%u,\"writers\":%u,\"files\":%u"
+		",\"r_counter\":%u,\"w_counter\":%u",
+		p->capacity, p->slots, p->ring_size, p->head - p->tail,
+		p->head, p->tail, p->buffered,
+		p->buffered_partial ? "true" : "false", p->readers, p->writers,
+		p->files, p->r_counter, p->w_counter);
+	if (p->have_waiters) {
+		print_waiters_json(out, "rd_wait", p->rd_wait, p->n_rd_wait);
+		print_waiters_json(out, "wr_wait", p->wr_wait, p->n_wr_wait);
+	}
+	fputs(",\"holders\":[", out);
+	for (i = 0; i < p->nholders; i++) {
+		fprintf(out, "%s{\"pid\":%u,\"fd\":%u,\"mode\":\"%s\",\"comm\":",
+			i ? "," : "", p->holders[i].pid, p->holders[i].fd,
+			p->holders[i].mode);
+		ipcs_json_string(out, p->holders[i].comm,
+				 sizeof(p->holders[i].comm));
+		fputc('}', out);
+	}
+	fprintf(out, "],\"source\":\"%s\"}\n", source);
+}
+
+static void print_waiters_text(FILE *out, const struct pipe_state *p,
+			       const struct pipe_waiter *w, int n)
+{
+	char cell[64] = "";
+	size_t off = 0;
+	int i;
+
+	if (!p->have_waiters) {
+		fprintf(out, " %-10s", "?");
+		return;
+	}
+	for (i = 0; i < n && off < sizeof(cell); i++)
+		off += snprintf(cell + off, sizeof(cell) - off, "%s%u",
+				i ? "," : "", w[i].tid);
+	fprintf(out, " %-10s", n ? cell : "-");
+}
+
+static void print_text(FILE *out, const struct pipe_state *p)
+{
+	char fill[48], comm[64], path[PATH_MAX];
+	int i;
+
+	snprintf(fill, sizeof(fill), "%" PRIu64 "%s/%u", p->buffered,
+		 p->buffered_partial ? "+" : "", p->capacity);
+	fprintf(out, "%9" PRIu64 " %-4s %15s %5u/%-3u %3u %3u", p->ino,
+		p->fifo ? "fifo" : "anon", fill, p->head - p->tail, p->slots,
+		p->readers, p->writers);
+	print_waiters_text(out, p, p->rd_wait, p->n_rd_wait);
+	print_waiters_text(out, p, p->wr_wait, p->n_wr_wait);
+	for (i = 0; i < p->nholders; i++) {
+		ipcs_text_sanitize(comm, sizeof(comm), p->holders[i].comm,
+				   sizeof(comm));
+		fprintf(out, "%s%s[%u]:%u%s", i ? "," : " ", comm,
+			p->holders[i].pid, p->holders[i].fd,
+			p->holders[i].mode);
+	}
+	if (fifo_path_of(p, path, sizeof(path))) {
+		ipcs_text_sanitize(comm, sizeof(comm), path, sizeof(comm));
+		fprintf(out, " %s", comm);
+	}
+	fputc('\n', out);
+}
+
+void pipes_print(const struct ipcs_output *o, const struct pipe_list *list,
+		 const struct pipes_opts *opts)
+{
+	int i;
+
+	if (o->format == IPCS_FMT_TEXT)
+		fprintf(o->out, "%9s %-4s %15s %9s %3s %3s %-10s %-10s %s\n",
+			"INODE", "KIND", "BUFFERED/CAP", "SLOTS", "R", "W",
+			"RD_WAIT", "WR_WAIT", "HOLDERS comm[pid]:fd mode");
+	for (i = 0; i < list->n; i++) {
+		if (!wanted(&list->v[i], opts))
+			continue;
+		if (o->format == IPCS_FMT_JSON)
+			print_json(o->out, &list->v[i], list->source);
+		else
+			print_text(o->out, &list->v[i]);
+	}
+}
+
+/* The module's files live in debugfs, which may not be mounted yet. */
+static bool debugfs_available(void)
+{
+	if (!access(PIPES_DEBUGFS_FILE, R_OK))
+		return true;
+	if (access("/sys/kernel/debug/ipcscope", F_OK) &&
+	    mount("none", "/sys/kernel/debug", "debugfs", 0, NULL))
+		return false;
+	return !access(PIPES_DEBUGFS_FILE, R_OK);
+}
+
+int pipes_run(const struct pipes_opts *opts, struct ipcs_error *err)
+{
+	struct pipe_list list = {};
+	struct ipcs_output out;
+	int ret;
+
+	if (opts->source == PIPES_SRC_DEBUGFS ||
+	    (opts->source == PIPES_SRC_AUTO && debugfs_available()))
+		ret = pipes_from_debugfs(&list, PIPES_DEBUGFS_FILE, err);
+	else
+		ret = pipes_from_bpf(&list, opts, err);
+	if (ret)
+		goto out;
+	qsort(list.v, list.n, sizeof(*list.v), by_ino);
+	signal(SIGPIPE, SIG_IGN);
+	ipcs_output_init(&out, stdout, opts->format);
+	pipes_print(&out, &list, opts);
+	fflush(stdout);
+out:
+	pipe_list_free(&list);
+	return ret;
+}

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "signal_decode.h"
+
+#define SIG_MAX_K	64	/* _NSIG on x86-64 */
+
+/* The standard signals of x86-64 Linux, by number. */
+static const char *const std_names[32] = {
+	[SIGHUP] = "HUP", [SIGINT] = "INT", [SIGQUIT] = "QUIT",
+	[SIGILL] = "ILL", [SIGTRAP] = "TRAP", [SIGABRT] = "ABRT",
+	[SIGBUS] = "BUS", [SIGFPE] = "FPE", [SIGKILL] = "KILL",
+	[SIGUSR1] = "USR1", [SIGSEGV] = "SEGV", [SIGUSR2] = "USR2",
+	[SIGPIPE] = "PIPE", [SIGALRM] = "ALRM", [SIGTERM] = "TERM",
+	[SIGSTKFLT] = "STKFLT", [SIGCHLD] = "CHLD", [SIGCONT] = "CONT",
+	[SIGSTOP] = "STOP", [SIGTSTP] = "TSTP", [SIGTTIN] = "TTIN",
+	[SIGTTOU] = "TTOU", [SIGURG] = "URG", [SIGXCPU] = "XCPU",
+	[SIGXFSZ] = "XFSZ", [SIGVTALRM] = "VTALRM", [SIGPROF] = "PROF",
+	[SIGWINCH] = "WINCH", [SIGIO] = "IO", [SIGPWR] = "PWR",
+	[SIGSYS] = "SYS",
+};
+
+/* Aliases accepted by --sig, never printed. */
+static const struct {
+	const char *name;
+	int sig;
+} sig_aliases[] = {
+	{ "IOT", SIGABRT }, { "POLL", SIGIO }, { "CLD", SIGCHLD },
+};
+
+const char *signal_name(int sig, char *buf, size_t len)
+{
+	int rtmin = SIGRTMIN, rtmax = SIGRTMAX;
+
+	if (sig > 0 && sig < 32 && std_names[sig])
+		snprintf(buf, len, "SIG%s", std_names[sig]);
+	else if (sig == rtmin)
+		snprintf(buf, len, "SIGRTMIN");
+	else if (sig == rtmax)
+		snprintf(buf, len, "SIGRTMAX");
+	/* as kill -l: RTMIN+1..RTMIN+15, then RTMAX-14..RTMAX-1 */
+	else if (sig > rtmin && sig - rtmin <= (rtmax - rtmin) / 2)
+		snprintf(buf, len, "SIGRTMIN+%d", sig - rtmin);
+	else if (sig > rtmin && sig < rtmax)
+		snprintf(buf, len, "SIGRTMAX-%d", rtmax - sig);
+	else
+		snprintf(buf, len, "SIG%d", sig);
+	return buf;
+}
+
+const char *signal_code_name(int sig, int code, char *buf, size_t len)
+{
+	static const struct {
+		int code;
+		const char *name;
+	} generic[] = {
+		{ SI_USER, "SI_USER" }, { SI_KERNEL, "SI_KERNEL" },
+		{ SI_QUEUE, "SI_QUEUE" }, { SI_TIMER, "SI_TIMER" },
+		{ SI_MESGQ, "SI_MESGQ" }, { SI_ASYNCIO, "SI_ASYNCIO" },
+		{ SI_SIGIO, "SI_SIGIO" }, { SI_TKILL, "SI_TKILL" },
+		{ -7, "SI_DETHREAD" }, { -60, "SI_ASYNCNL" },
+	};
+	static const char *const cld[] = {
+		NULL, "CLD_EXITED", "CLD_KILLED", "CLD_DUMPED",
+		"CLD_TRAPPED", "CLD_STOPPED", "CLD_CONTINUED",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(generic) / sizeof(generic[0]); i++)
+		if (generic[i].code == code)
+			return snprintf(buf, len, "%s", generic[i].name), buf;
+	/* positive codes mean something for one signal only */
+	if (sig == SIGCHLD && code > 0 && code <= CLD_CONTINUED)
+		snprintf(buf, len, "%s", cld[code]);
+	else if (sig == SIGSEGV && code == SEGV_MAPERR)
+		snprintf(buf, len, "SEGV_MAPERR");
+	else if (sig == SIGSEGV && code == SEGV_ACCERR)
+		snprintf(buf, len, "SEGV_ACCERR");
+	else
+		snprintf(buf, len, "%d", code);
+	return buf;
+}
+
+const char *signal_result_name(int result)
+{
+	switch (result) {
+	case IPCSCOPE_SIG_DELIVERED:
+		return "delivered";
+	case IPCSCOPE_SIG_IGNORED:
+		return "ignored";
+	case IPCSCOPE_SIG_ALREADY_PENDING:
+		return "already_pending";
+	case IPCSCOPE_SIG_OVERFLOW_FAIL:
+		return "overflow_fail";
+	case IPCSCOPE_SIG_LOSE_INFO:
+		return "lose_info";
+	}
+	return "unknown";
+}
+
+const char *signal_action_name(int action)
+{
+	switch (action) {
+	case IPCSCOPE_SIG_ACT_DEFAULT:
+		return "default";
+	case IPCSCOPE_SIG_ACT_IGNORE:
+		return "ignore";
+	case IPCSCOPE_SIG_ACT_HANDLER:
+		return "handler";
+	}
+	return "unknown";
+}
+
+/* A decimal number that is the whole of s, or -1. */
+static int whole_number(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v > 1000)
+		return -1;
+	return (int)v;
+}
+
+/* One item of --sig: the signal number, or -1. */
+static int parse_one(const char *tok)
+{
+	const char *name = tok;
+	int rtmin = SIGRTMIN, rtmax = SIGRTMAX, n;
+	unsigned int i;
+
+	n = whole_number(tok);
+	if (n >= 0)
+		return n >= 1 && n <= SIG_MAX_K ? n : -1;
+	if (!strncasecmp(name, "SIG", 3))
+		name += 3;
+	if (!strncasecmp(name, "RTMIN", 5) || !strncasecmp(name, "RTMAX", 5)) {
+		bool max = !strncasecmp(name, "RTMAX", 5);
+		int base = max ? rtmax : rtmin, sig;
+
+		name += 5;
+		if (!*name)
+			return base;
+		if (*name != (max ? '-' : '+'))
+			return -1;
+		n = whole_number(name + 1);
+		if (n < 0)
+			return -1;
+		sig = max ? base - n : base + n;
+		return sig >= rtmin && sig <= rtmax ? sig : -1;
+	}
+	for (i = 1; i < 32; i++)
+		if (std_names[i] && !strcasecmp(name, std_names[i]))
+			return i;
+	for (i = 0; i < sizeof(sig_aliases) / sizeof(sig_aliases[0]); i++)
+		if (!strcasecmp(name, sig_aliases[i].name))
+			return sig_aliases[i].sig;
+	return -1;
+}
+
+int signal_parse_list(const char *list, __u64 *mask,
+		      struct ipcs_error *err)
+{
+	char *copy = strdup(list), *tok, *save = NULL;
+	int sig;
+
+	if (!copy)
+		return ipcs_fail(err, IPCS_EXIT_FAIL, "out of memory");
+	*mask = 0;
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		sig = parse_one(tok);
+		if (sig < 0) {
+			ipcs_fail(err, IPCS_EXIT_USAGE,
+				  "unknown signal '%s' in --sig: want a name (USR1, SIGTERM), a number 1-%d, SIGRTMIN+N or SIGRTMAX-N",
+				  tok, SIG_MAX_K);
+			free(copy);
+			return -1;
+		}
+		*mask |= 1ULL << (sig - 1);
+	}
+	free(copy);
+	if (!*mask)
+		return ipcs_fail(err, IPCS_EXIT_USAGE,
+				 "empty --sig list: want signal names or numbers");
+	return 0;
+}
+
+/* Columns: 15+7+15+6+11+10 and separators: 70, then the details. */
+#define SIG_TEXT_FMT "%-15s %7s %-15s %-6s %-11s %-10s %s\n"
+#define SIG_TEXT_MAX 99
+
+void signal_print_header(const struct ipcs_output *o)
+{
+	fprintf(o->out, SIG_TEXT_FMT, "TIME", "PID", "COMM", "OP", "SIG",
+		"CODE", "TARGET RESULT | ACTION LAT");
+}
+
+static void print_text(const struct ipcs_output *o, const void *data)
+{
+	const struct ipcscope_signal_generate_event *g = data;
+	const struct ipcscope_signal_deliver_event *d = data;
+	const struct ipcscope_hdr *hdr = data;
+	char clock[32], comm[IPCSCOPE_COMM_LEN], pid[16], sig[24], code[24];
+	char detail[64], tcomm[IPCSCOPE_COMM_LEN];
+	bool gen = hdr->type == IPCSCOPE_EV_SIGNAL_GENERATE;
+
+	ipcs_format_clock(ipcs_wall_ns(o, hdr->ts_ns), clock, sizeof(clock));
+	ipcs_text_sanitize(comm, sizeof(comm), hdr->comm, sizeof(hdr->comm));
+	snprintf(pid, sizeof(pid), "%u", hdr->pid);
+	signal_name(gen ? g->sig : d->sig, sig, sizeof(sig));
+	signal_code_name(gen ? g->sig : d->sig, gen ? g->code : d->code, code,
+			 sizeof(code));
+	if (gen) {
+		static const char *const res[] = {
+			"ok", "ignored", "pending", "overflow", "lostinfo",
+		};
+		const char *r = g->result >= 0 && g->result <= 4 ?
+				res[g->result] : "?";
+		char tpid[16];
+		int room;
+
+		/* target comm cut so that the line stays under 100 columns */
+		snprintf(tpid, sizeof(tpid), "%u", g->target_pid);
+		room = SIG_TEXT_MAX - 70 - (int)strlen(tpid) - 2 -
+		       (int)strlen(r);
+		ipcs_text_sanitize(tcomm, sizeof(tcomm), g->target_comm,
+				   sizeof(g->target_comm));
+		if (room >= 0 && room < (int)sizeof(tcomm))
+			tcomm[room] = '\0';
+		snprintf(detail, sizeof(detail), "%s/%s %s", tpid, tcomm, r);
+	} else if (d->latency_known) {
+		snprintf(detail, sizeof(detail), "%s %.1fus",
+			 signal_action_name(d->action), d->latency_ns / 1000.0);
+	} else {
+		snprintf(detail, sizeof(detail), "%s -",
+			 signal_action_name(d->action));
+	}
+	fprintf(o->out, SIG_TEXT_FMT, clock, pid, comm,
+		gen ? "siggen" : "sigdlv", sig, code, detail);
+}
+
+static void print_json(const struct ipcs_output *o, const void *data)
+{
+	const struct ipcscope_signal_generate_event *g = data;
+	const struct ipcscope_signal_deliver_event *d = data;
+	const struct ipcscope_hdr *hdr = data;
+	bool gen = hdr->type == IPCSCOPE_EV_SIGNAL_GENERATE;
+	int signo = gen ? g->sig : d->sig;
+	FILE *out = o->out;
+	char sig[24], code[24];
+
+	fprintf(out, "{\"type\":\"%s\",\"ts_ns\":%" PRId64
+		",\"pid\":%u,\"tid\":%u,\"comm\":",
+		gen ? "signal_generate" : "signal_deliver",
+		ipcs_wall_ns(o, hdr->ts_ns), hdr->pid, hdr->tid);
+	ipcs_json_string(out, hdr->comm, sizeof(hdr->comm));
+	fprintf(out, ",\"sig\":%d,\"signame\":\"%s\",\"code\":%d"
+		",\"code_name\":\"%s\"", signo,
+		signal_name(signo, sig, sizeof(sig)),
+		gen ? g->code : d->code,
+		signal_code_name(signo, gen ? g->code : d->code, code,
+				 sizeof(code)));
+	if (gen) {
+		fprintf(out, ",\"target_pid\":%u,\"target_tid\":%u"
+			",\"target_comm\":", g->target_pid, g->target_tid);
+		ipcs_json_string(out, g->target_comm, sizeof(g->target_comm));
+		fprintf(out, ",\"group\":%s,\"result\":\"%s\"",
+			g->group ? "true" : "false",
+			signal_result_name(g->result));
+	} else {
+		fprintf(out, ",\"action\":\"%s\",\"sa_handler\":\"0x%" PRIx64
+			"\",\"sa_flags\":%" PRIu64,
+			signal_action_name(d->action), (uint64_t)d->handler,
+			(uint64_t)d->sa_flags);
+		if (d->latency_known)
+			fprintf(out, ",\"latency_ns\":%" PRIu64,
+				(uint64_t)d->latency_ns);
+		else
+			fputs(",\"latency_ns\":null", out);
+	}
+	fprintf(out, ",\"tier\":\"%s\"}\n",
+		ipcs_tier_name(gen ? g->tier : d->tier));
+}
+
+int signal_print_event(const struct ipcs_output *o, const void *data,
+		       size_t size)
+{
+	const struct ipcscope_hdr *hdr = data;
+
+	if (size < sizeof(*hdr))
+		return -1;
+	if (hdr->type == IPCSCOPE_EV_SIGNAL_GENERATE) {
+		if (size < sizeof(struct ipcscope_signal_generate_event))
+			return -1;
+	} else if (hdr->type == IPCSCOPE_EV_SIGNAL_DELIVER) {
+		if (size < sizeof(struct ipcscope_signal_deliver_event))
+			return -1;
+	} else {
+		return -1;
+	}
+	if (o->format == IPCS_FMT_JSON)
+		print_json(o, data);
+	else
+		print_text(o, data);
+	return 0;
+}
