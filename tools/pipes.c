@@ -273,6 +273,7 @@ static void print_json(FILE *out, const struct pipe_state *p,
 		p->buffered_partial ? "true" : "false", p->readers, p->writers,
 		p->files, p->r_counter, p->w_counter);
 	if (p->have_waiters) {
+		fprintf(out, ",\"busy\":%s", p->busy ? "true" : "false");
 		print_waiters_json(out, "rd_wait", p->rd_wait, p->n_rd_wait);
 		print_waiters_json(out, "wr_wait", p->wr_wait, p->n_wr_wait);
 	}

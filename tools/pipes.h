@@ -38,7 +38,8 @@ struct pipe_state {
 	uint64_t buffered;
 	bool buffered_partial;
 	uint32_t readers, writers, files, r_counter, w_counter;
-	bool have_waiters;	/* the source saw the wait queues */
+	bool have_waiters;	/* the source saw the wait queues (debugfs) */
+	bool busy;		/* debugfs: read without pipe->mutex */
 	struct pipe_waiter *rd_wait, *wr_wait;
 	int n_rd_wait, n_wr_wait;
 	struct pipe_holder *holders;

@@ -148,6 +148,8 @@ int pipes_parse_debugfs_line(const char *line, struct pipe_state *p)
 			ret = parse_u32(val, &p->r_counter);
 		else if (!strcmp(tok, "w_counter"))
 			ret = parse_u32(val, &p->w_counter);
+		else if (!strcmp(tok, "busy"))
+			p->busy = !strcmp(val, "1");
 		else if (!strcmp(tok, "rd_wait"))
 			ret = parse_waiters(val, &p->rd_wait, &p->n_rd_wait);
 		else if (!strcmp(tok, "wr_wait"))
