@@ -12,7 +12,7 @@
 
 int main(void)
 {
-	tap_plan(63);
+	tap_plan(69);
 	tap_is_int(IPCSCOPE_ABI_VERSION, 2, "ABI version 2");
 	tap_is_int(sizeof(struct ipcscope_hdr), 40, "header is 40 bytes");
 	tap_is_int(OFF(ipcscope_hdr, ts_ns), 0, "hdr.ts_ns at 0");
