@@ -137,7 +137,8 @@ static void duration_and_count(void)
 
 	workload_start(&w, wargv);
 	snprintf(arg, sizeof(arg), "%lld", fact_int(&w, "pid"));
-	tracer_start(&t, (const char *[]){ "-p", arg, "-n", "7", NULL });
+	tracer_start(&t, (const char *[]){ "-t", "pipe", "-p", arg, "-n", "7",
+					  NULL });
 	workload_finish(&w);
 	tap_is_int(wait_exit(t.pid, 30), 0, "-n 7: ends by itself, status 0");
 	t.pid = 0;
@@ -159,8 +160,9 @@ static void overflow(void)
 
 	workload_start(&w, argv);
 	snprintf(arg, sizeof(arg), "%lld", fact_int(&w, "pid"));
-	tracer_start(&t, (const char *[]){ "-p", arg, "--ringbuf-size", "4",
-					  NULL });
+	/* pipes only: losses of signal events would not add up */
+	tracer_start(&t, (const char *[]){ "-t", "pipe", "-p", arg,
+					  "--ringbuf-size", "4", NULL });
 	kill(t.pid, SIGSTOP);
 	workload_finish(&w);
 	kill(t.pid, SIGCONT);

@@ -26,8 +26,9 @@ int main(void)
 	ino = fact_int(&w, "ino");
 	snprintf(pid_arg[0], sizeof(pid_arg[0]), "%lld", pid);
 	snprintf(pid_arg[1], sizeof(pid_arg[1]), "%lld", reader);
-	tracer_start(&t, (const char *[]){ "-p", pid_arg[0], "-p", pid_arg[1],
-					  NULL });
+	/* pipes only: the workload's SIGCHLD is no pipe event */
+	tracer_start(&t, (const char *[]){ "-t", "pipe", "-p", pid_arg[0],
+					  "-p", pid_arg[1], NULL });
 	workload_finish(&w);
 	tracer_stop(&t);
 

@@ -48,7 +48,8 @@ int main(void)
 	start_pair(&b);
 	snprintf(arg[0], sizeof(arg[0]), "%lld", a.pid);
 	snprintf(arg[1], sizeof(arg[1]), "%lld", a.reader);
-	tracer_start(&t, (const char *[]){ "-p", arg[0], "-p", arg[1], NULL });
+	tracer_start(&t, (const char *[]){ "-t", "pipe", "-p", arg[0], "-p",
+					  arg[1], NULL });
 	workload_finish(&a.w);
 	workload_finish(&b.w);
 	tracer_stop(&t);
@@ -66,7 +67,8 @@ int main(void)
 	start_pair(&a);
 	start_pair(&b);
 	snprintf(arg[2], sizeof(arg[2]), "%lld", b.ino);
-	tracer_start(&t, (const char *[]){ "--ino", arg[2], NULL });
+	tracer_start(&t, (const char *[]){ "-t", "pipe", "--ino", arg[2],
+					  NULL });
 	workload_finish(&a.w);
 	workload_finish(&b.w);
 	tracer_stop(&t);
@@ -84,7 +86,8 @@ int main(void)
 	/* -c: the workloads' command name, both pairs seen, nothing else */
 	start_pair(&a);
 	start_pair(&b);
-	tracer_start(&t, (const char *[]){ "-c", "pipe-workload", NULL });
+	tracer_start(&t, (const char *[]){ "-t", "pipe", "-c",
+					  "pipe-workload", NULL });
 	workload_finish(&a.w);
 	workload_finish(&b.w);
 	tracer_stop(&t);
