@@ -53,6 +53,8 @@ struct ips_pipe {
 	u64 bytes;		/* sum of ->len over the occupied slots */
 	u32 first_waiter;	/* waiters[first_waiter ...] */
 	u32 nr_waiters;
+	u32 first_buf;		/* bufs[first_buf ...], if asked for */
+	u32 nr_bufs;
 	u32 first_holder;	/* chained through ips_holder.next */
 	u32 last_holder;
 	u32 nr_holders;
@@ -79,10 +81,22 @@ struct ips_waiter {
 	char comm[TASK_COMM_LEN];
 };
 
-#define IPS_NR_FN	16
+/* One used slot of a pipe's ring: a struct pipe_buffer. */
+struct ips_buf {
+	const void *ops;	/* ->ops: compared and named, never used */
+	u32 pipe;
+	unsigned int index;	/* tail + i; the slot is index & mask */
+	unsigned int offset;
+	unsigned int len;
+	unsigned int flags;
+	u8 fn;			/* ->ops by name: ips_snap.fn_name */
+};
+
+#define IPS_NR_FN	32
 #define IPS_FN_LEN	48
 
 struct ips_snap {
+	bool want_bufs;
 	struct ips_pipe *pipes;
 	u32 nr_pipes;
 	u32 max_pipes;
@@ -93,6 +107,9 @@ struct ips_snap {
 	u32 nr_waiters;
 	u32 max_waiters;
 	u32 lost_waiters;	/* queues that kept growing under the scan */
+	struct ips_buf *bufs;
+	u32 nr_bufs;
+	u32 max_bufs;
 	u32 *hash;		/* pipe index + 1, open addressing */
 	u32 hash_size;
 	u32 nr_tasks;		/* thread groups visited */
@@ -105,7 +122,7 @@ struct ips_snap {
 	char fn_name[IPS_NR_FN + 1][IPS_FN_LEN];
 };
 
-struct ips_snap *ips_snap_build(struct file *file);
+struct ips_snap *ips_snap_build(struct file *file, bool bufs);
 void ips_snap_free(struct ips_snap *s);
 
 #endif /* _IPCSCOPE_H */

@@ -5,6 +5,7 @@
  *	/sys/kernel/debug/ipcscope/pipes	one line per pipe
  *	/sys/kernel/debug/ipcscope/waiters	one line per wait-queue entry
  *	/sys/kernel/debug/ipcscope/fds		one line per (pid, fd) pipe end
+ *	/sys/kernel/debug/ipcscope/buffers	one line per used ring slot
  *	/sys/kernel/debug/ipcscope/summary	counts, one key=value per line
  *
  * The format of each file is documented in Documentation/debugfs.rst and
@@ -19,6 +20,7 @@
  */
 
 #include <linux/debugfs.h>
+#include <linux/bits.h>
 #include <linux/err.h>
 #include <linux/kdev_t.h>
 #include <linux/module.h>
@@ -146,6 +148,41 @@ static void ips_show_fd(struct seq_file *m, const struct ips_snap *s,
 	seq_putc(m, '\n');
 }
 
+static const char *const ips_buf_flag[] = {
+	"lru", "atomic", "gift", "packet", "can_merge", "whole", "loss",
+};
+
+static void ips_show_buf(struct seq_file *m, const struct ips_snap *s,
+			 u32 idx)
+{
+	const struct ips_buf *b = &s->bufs[idx];
+	const struct ips_pipe *p = &s->pipes[b->pipe];
+	unsigned int i, rest;
+	bool first = true;
+
+	ips_put_dev(m, p);
+	seq_printf(m, " index=%u slot=%u offset=%u len=%u flags=", b->index,
+		   b->index & (p->ring_size - 1), b->offset, b->len);
+	for (i = 0; i < ARRAY_SIZE(ips_buf_flag); i++) {
+		if (!(b->flags & (1U << i)))
+			continue;
+		seq_printf(m, "%s%s", first ? "" : ",", ips_buf_flag[i]);
+		first = false;
+	}
+	/* Flags newer than this module, as a number. */
+	rest = b->flags & ~GENMASK(ARRAY_SIZE(ips_buf_flag) - 1, 0);
+	if (rest)
+		seq_printf(m, "%s%#x", first ? "" : ",", rest);
+	else if (first)
+		seq_putc(m, '-');
+	seq_printf(m, " ops=%s\n", s->fn_name[b->fn]);
+}
+
+static u32 ips_nr_bufs(const struct ips_snap *s)
+{
+	return s->nr_bufs;
+}
+
 static u32 ips_nr_pipes(const struct ips_snap *s)
 {
 	return s->nr_pipes;
@@ -164,6 +201,7 @@ static u32 ips_nr_holders(const struct ips_snap *s)
 /* One record-per-line view of a snapshot. */
 struct ips_view {
 	const char *header;
+	bool bufs;		/* needs the ring slots in the snapshot */
 	u32 (*count)(const struct ips_snap *s);
 	void (*show)(struct seq_file *m, const struct ips_snap *s, u32 idx);
 };
@@ -184,6 +222,13 @@ static const struct ips_view ips_fds_view = {
 	.header	= "# ipcscope-fds v1\n",
 	.count	= ips_nr_holders,
 	.show	= ips_show_fd,
+};
+
+static const struct ips_view ips_bufs_view = {
+	.header	= "# ipcscope-buffers v1\n",
+	.bufs	= true,
+	.count	= ips_nr_bufs,
+	.show	= ips_show_buf,
 };
 
 /* The cursor is an index into the snapshot: nothing to pin or unlock. */
@@ -236,10 +281,11 @@ static const struct seq_operations ips_seq_ops = {
 
 static int ips_open(struct inode *inode, struct file *file)
 {
+	const struct ips_view *view = inode->i_private;
 	struct ips_iter *it;
 	struct ips_snap *s;
 
-	s = ips_snap_build(file);
+	s = ips_snap_build(file, view->bufs);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	it = __seq_open_private(file, &ips_seq_ops, sizeof(*it));
@@ -247,7 +293,7 @@ static int ips_open(struct inode *inode, struct file *file)
 		ips_snap_free(s);
 		return -ENOMEM;
 	}
-	it->view = inode->i_private;
+	it->view = view;
 	it->snap = s;
 	return 0;
 }
@@ -316,7 +362,7 @@ static int ips_summary_open(struct inode *inode, struct file *file)
 	struct ips_snap *s;
 	int err;
 
-	s = ips_snap_build(file);
+	s = ips_snap_build(file, false);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	err = single_open(file, ips_summary_show, s);
@@ -351,6 +397,8 @@ static int __init ips_init(void)
 	debugfs_create_file("waiters", 0400, ips_dir,
 			    (void *)&ips_waiters_view, &ips_fops);
 	debugfs_create_file("fds", 0400, ips_dir, (void *)&ips_fds_view,
+			    &ips_fops);
+	debugfs_create_file("buffers", 0400, ips_dir, (void *)&ips_bufs_view,
 			    &ips_fops);
 	debugfs_create_file("summary", 0400, ips_dir, NULL, &ips_summary_fops);
 	return 0;

@@ -184,6 +184,7 @@ static u32 ips_find(struct ips_snap *s, const void *key,
 	return IPS_NONE;
 }
 
+/* Name a function or an ops table by symbol, once per snapshot. */
 static u8 ips_fn_index(struct ips_snap *s, const void *func)
 {
 	char buf[KSYM_SYMBOL_LEN];
@@ -276,8 +277,10 @@ static void ips_copy_queue(struct ips_snap *s, u32 pidx,
 }
 
 /* Ring state and counters; the caller holds what protects pipe->bufs. */
-static void ips_read_ring(struct ips_pipe *p, struct pipe_inode_info *pipe)
+static void ips_read_ring(struct ips_snap *s, u32 pidx,
+			  struct pipe_inode_info *pipe)
 {
+	struct ips_pipe *p = &s->pipes[pidx];
 	unsigned int i, mask;
 
 	p->head = pipe->head;
@@ -298,8 +301,24 @@ static void ips_read_ring(struct ips_pipe *p, struct pipe_inode_info *pipe)
 	p->used = min(pipe_occupancy(p->head, p->tail), p->ring_size);
 	mask = p->ring_size - 1;
 	p->bytes = 0;
-	for (i = 0; i < p->used; i++)
-		p->bytes += pipe->bufs[(p->tail + i) & mask].len;
+	p->first_buf = s->nr_bufs;
+	for (i = 0; i < p->used; i++) {
+		const struct pipe_buffer *pb = &pipe->bufs[(p->tail + i) & mask];
+		struct ips_buf *b;
+
+		p->bytes += pb->len;
+		/* Room was made before the locks; a ring grown since is cut. */
+		if (!s->want_bufs || s->nr_bufs == s->max_bufs)
+			continue;
+		b = &s->bufs[s->nr_bufs++];
+		b->pipe = pidx;
+		b->index = p->tail + i;
+		b->offset = pb->offset;
+		b->len = pb->len;
+		b->flags = pb->flags;
+		b->ops = pb->ops;
+	}
+	p->nr_bufs = s->nr_bufs - p->first_buf;
 }
 
 /*
@@ -333,19 +352,26 @@ static int ips_inspect(struct ips_snap *s, u32 pidx,
 {
 	struct ips_pipe *p = &s->pipes[pidx];
 	unsigned int i, tries;
-	int locked;
+	int locked, err;
 	u32 need;
 
+	if (s->want_bufs) {
+		err = ips_grow((void **)&s->bufs, &s->max_bufs,
+			       sizeof(*s->bufs),
+			       s->nr_bufs + READ_ONCE(pipe->ring_size));
+		if (err)
+			return err;
+	}
 	locked = ips_lock_pipe(s, pipe);
 	if (locked < 0)
 		return locked;
 	if (locked) {
-		ips_read_ring(p, pipe);
+		ips_read_ring(s, pidx, pipe);
 	} else {
 		p->busy = true;
 		s->nr_busy++;
 		spin_lock_irq(&pipe->rd_wait.lock);
-		ips_read_ring(p, pipe);
+		ips_read_ring(s, pidx, pipe);
 		spin_unlock_irq(&pipe->rd_wait.lock);
 	}
 
@@ -367,6 +393,8 @@ static int ips_inspect(struct ips_snap *s, u32 pidx,
 	if (locked)
 		mutex_unlock(&pipe->mutex);
 
+	for (i = p->first_buf; i < p->first_buf + p->nr_bufs; i++)
+		s->bufs[i].fn = ips_fn_index(s, s->bufs[i].ops);
 	p->nr_waiters = s->nr_waiters - p->first_waiter;
 	for (i = p->first_waiter; i < s->nr_waiters; i++) {
 		struct ips_waiter *w = &s->waiters[i];
@@ -543,11 +571,16 @@ void ips_snap_free(struct ips_snap *s)
 	kvfree(s->pipes);
 	kvfree(s->holders);
 	kvfree(s->waiters);
+	kvfree(s->bufs);
 	kvfree(s->hash);
 	kfree(s);
 }
 
-struct ips_snap *ips_snap_build(struct file *file)
+/*
+ * @file is the debugfs file being opened (for the pollwake probe); @bufs
+ * asks for every used slot of every ring, for the buffers file.
+ */
+struct ips_snap *ips_snap_build(struct file *file, bool bufs)
 {
 	struct task_struct *reps[IPS_REPS];
 	struct ips_batch *b;
@@ -564,6 +597,7 @@ struct ips_snap *ips_snap_build(struct file *file)
 		err = -ENOMEM;
 		goto out;
 	}
+	s->want_bufs = bufs;
 	strscpy(s->fn_name[IPS_NR_FN], "?", IPS_FN_LEN);
 	s->wait_budget_ns = IPS_WAIT_BUDGET_NS;
 	err = ips_rehash(s);

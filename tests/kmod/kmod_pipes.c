@@ -524,6 +524,83 @@ static void herd_test(void)
 	close(h[0]);
 }
 
+/* The buffers file's line for slot index of a pipe, or NULL. */
+static const char *buf_line(const char *text, const struct stat *st,
+			    unsigned int index, char *out, size_t len)
+{
+	char want[32];
+	const char *p = text;
+
+	snprintf(want, sizeof(want), " index=%u ", index);
+	while ((p = kt_find(text, st, p))) {
+		const char *nl = strchr(p, '\n');
+
+		if (nl && memmem(p, nl - p, want, strlen(want))) {
+			snprintf(out, len, "%.*s", (int)(nl - p), p);
+			return out;
+		}
+		p++;
+	}
+	return NULL;
+}
+
+static void check_buf(const char *name, const char *text,
+		      const struct stat *st, unsigned int index,
+		      const char *want)
+{
+	char line[512], exp[512];
+
+	snprintf(exp, sizeof(exp), "ino=%lu dev=%u:%u kind=anon index=%u %s",
+		 (unsigned long)st->st_ino, major(st->st_dev),
+		 minor(st->st_dev), index, want);
+	if (!buf_line(text, st, index, line, sizeof(line)))
+		line[0] = '\0';
+	tap_ok(!strcmp(line, exp), "buffers %s: %s", name, want);
+	if (strcmp(line, exp))
+		tap_diag("got: %s", line);
+}
+
+/* The ring slots, as the buffers file shows them. */
+static void buffers_test(const struct stat *sa, const struct stat *se)
+{
+	char file[128] = "", *text;
+	int pk[2], sp[2], fd;
+	struct stat sk, ss;
+
+	/* O_DIRECT: packet mode, each write its own slot. */
+	if (pipe2(pk, O_DIRECT) || write(pk[1], "0123456789", 10) != 10 ||
+	    write(pk[1], "abc", 3) != 3 || fstat(pk[0], &sk))
+		tap_bail("packet pipe: %s", strerror(errno));
+	/* splice() from a file: the page cache page itself in the ring. */
+	snprintf(file, sizeof(file), "/tmp/kt-splice-%d", getpid());
+	fd = open(file, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || pwrite(fd, file, 100, 0) != 100 || pipe(sp) ||
+	    fstat(sp[0], &ss) || splice(fd, &(loff_t){ 0 }, sp[1], NULL, 100,
+					0) != 100)
+		tap_bail("splice from a file: %s", strerror(errno));
+
+	text = kt_read("buffers");
+	tap_ok(text && !strncmp(text, "# ipcscope-buffers v1\n", 22),
+	       "buffers starts with its version line");
+	if (!text)
+		return;
+	check_buf("A", text, sa, 0, "slot=0 offset=0 len=1234 flags=can_merge ops=anon_pipe_buf_ops");
+	tap_ok(!buf_line(text, sa, 1, file, sizeof(file)),
+	       "buffers A: one slot only");
+	check_buf("E", text, se, 0, "slot=0 offset=0 len=4096 flags=can_merge ops=anon_pipe_buf_ops");
+	check_buf("E", text, se, 1, "slot=1 offset=0 len=904 flags=can_merge ops=anon_pipe_buf_ops");
+	check_buf("packet", text, &sk, 0, "slot=0 offset=0 len=10 flags=packet ops=anon_pipe_buf_ops");
+	check_buf("packet", text, &sk, 1, "slot=1 offset=0 len=3 flags=packet ops=anon_pipe_buf_ops");
+	check_buf("spliced", text, &ss, 0, "slot=0 offset=0 len=100 flags=- ops=page_cache_pipe_buf_ops");
+	free(text);
+	close(fd);
+	unlink(file);
+	close(pk[0]);
+	close(pk[1]);
+	close(sp[0]);
+	close(sp[1]);
+}
+
 static int proc_state(pid_t pid)
 {
 	char path[64], buf[512], *p;
@@ -724,6 +801,7 @@ int main(void)
 		     "ep_poll_callback");
 
 	herd_test();
+	buffers_test(&sa, &se);
 
 	/* fds: one line per (pid, fd); ours for pipe A. */
 	text = kt_read("fds");

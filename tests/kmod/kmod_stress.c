@@ -179,7 +179,9 @@ static void churn(int idx)
 	_exit(0);
 }
 
-static const char *const files[] = { "pipes", "waiters", "fds", "summary" };
+static const char *const files[] = {
+	"pipes", "waiters", "fds", "buffers", "summary",
+};
 
 /* Every line of a file well formed; returns the number of bad lines. */
 static long check_text(const char *name, const char *text)
@@ -202,6 +204,9 @@ static long check_text(const char *name, const char *text)
 			       memmem(p, nl - p, " holders=-", 10);
 		else if (!strcmp(name, "summary"))
 			bad += !memchr(p, '=', nl - p);
+		else if (!strcmp(name, "buffers"))
+			bad += strncmp(p, "ino=", 4) ||
+			       !memmem(p, nl - p, " ops=", 5);
 		else
 			bad += strncmp(p, "pid=", 4) != 0;
 	}
@@ -216,7 +221,7 @@ static void reader(int idx)
 
 	pin(idx);
 	while (now() < deadline) {
-		const char *name = files[iters % 4];
+		const char *name = files[iters % 5];
 		size_t len = 0, chunk = 1 + rand_r(&seed) % 8192;
 		char path[128];
 		ssize_t n;
