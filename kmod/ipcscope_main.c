@@ -19,8 +19,8 @@
  * .owner), so rmmod fails with EBUSY until the last reader closes.
  */
 
-#include <linux/debugfs.h>
 #include <linux/bits.h>
+#include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/kdev_t.h>
 #include <linux/module.h>

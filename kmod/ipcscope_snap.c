@@ -28,9 +28,9 @@
  *     bounded time (see ips_lock_pipe()); a pipe whose mutex stays held is
  *     read under rd_wait.lock instead and reported busy.  The pinned file
  *     keeps pipe->files above zero, so the pipe_inode_info cannot be freed.
- *  4. Nested inside the mutex, as in pipe_write() waking readers, each wait
- *     queue's spinlock (irqsave: wake-ups come from interrupts), to copy the
- *     queue.  An entry stays on the queue, and its task alive, until its
+ *  4. Nested inside the mutex when we got it, as in pipe_write() waking
+ *     readers, each wait queue's spinlock (irqsave: wake-ups come from
+ *     interrupts), to copy the queue.  An entry stays on the queue, and its task alive, until its
  *     owner takes that same lock to remove it, so ->private may be followed
  *     while the lock is held.  task_lock() must not be taken here (an
  *     IRQ-unsafe lock inside an IRQ-safe one), so comm is copied racily,
@@ -39,15 +39,16 @@
  * Nothing sleeps under a spinlock, no lock is held across a return to the
  * caller, and each lock is held for at most one bounded piece of work: one
  * round of an fd table, one ring, one wait queue (as long as one wake-up).
+ * Only pipe->mutex is waited for, and only for a bounded time.
  * The final fput() of a file that was closed meanwhile happens after all
  * locks are dropped.
  */
 
+#include <linux/delay.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/hash.h>
 #include <linux/kallsyms.h>
-#include <linux/delay.h>
 #include <linux/ktime.h>
 #include <linux/magic.h>
 #include <linux/mm.h>
