@@ -29,7 +29,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -Iinclude \
 	      -Wall -Werror
 
 # One BPF object, skeleton and decoder per IPC family.
-FAMILIES := pipe
+FAMILIES := pipe sem msg signal
 # BPF objects that are not event families.
 OTHER_BPF := pipes_iter
 BPF_OBJS := $(FAMILIES:%=$(OUTPUT)/bpf/%.bpf.o)
