@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SysV semaphores: N V/P pairs give exactly N events of each for the
+ * workload's pid and semid, half of them through semtimedop with its
+ * timeout; a P that sleeps until another process's V lasts at least the
+ * sleep; IPC_NOWAIT on a zero semaphore is EAGAIN; a P whose set is
+ * removed is EIDRM; a 10-op call is cut to 8 ops and says so.
+ */
+#include <errno.h>
+#include <string.h>
+#include "harness.h"
+#include "ipcscope.h"
+
+#define PAIRS 100
+#define SLEEP_MS 300
+
+static bool fj_true(const struct fj_object *e, const char *key)
+{
+	const struct fj_value *v = fj_get(e, key);
+
+	return v && v->kind == FJ_BOOL && v->boolean;
+}
+
+/* The first op of a semop event, or false when it has none. */
+static bool first_op(const struct fj_object *e, struct fj_object *op)
+{
+	const struct fj_value *ops = fj_get(e, "ops");
+
+	return ops && ops->kind == FJ_RAW && fj_array_objects(ops->str, op, 1) == 1;
+}
+
+static void start(struct tracer *t, long long pid, long long pid2)
+{
+	char arg[2][16];
+
+	snprintf(arg[0], sizeof(arg[0]), "%lld", pid);
+	snprintf(arg[1], sizeof(arg[1]), "%lld", pid2 > 0 ? pid2 : pid);
+	tracer_start(t, (const char *[]){ "-t", "sem", "-p", arg[0], "-p",
+					 arg[1], NULL });
+}
+
+static void pairs(void)
+{
+	const char *argv[] = { "sem-workload", "pv", "100", NULL };
+	long long pid, semid, timeout;
+	int i, v = 0, p = 0, other = 0, timed = 0, bad = 0;
+	struct workload w;
+	struct tracer t;
+
+	workload_start(&w, argv);
+	pid = fact_int(&w, "pid");
+	semid = fact_int(&w, "semid");
+	timeout = fact_int(&w, "timeout_ns");
+	start(&t, pid, 0);
+	workload_finish(&w);
+	tracer_stop(&t);
+
+	tap_is_int(w.status, 0, "pv: workload ran to the end");
+	tap_is_int(t.events.bad_lines, 0, "pv: every line is a JSON object");
+	for (i = 0; i < t.events.n; i++) {
+		const struct fj_object *e = &t.events.ev[i];
+		struct fj_object op;
+
+		if (strcmp(fj_str(e, "type"), "semop") ||
+		    fj_int(e, "pid") != pid || fj_int(e, "semid") != semid) {
+			other++;
+			continue;
+		}
+		if (!first_op(e, &op)) {
+			bad++;
+			continue;
+		}
+		v += fj_int(&op, "op") == 1;
+		p += fj_int(&op, "op") == -1;
+		bad += fj_int(e, "nsops") != 1 || fj_int(e, "errno") != 0 ||
+		       fj_int(&op, "num") != 0 || fj_true(e, "ops_truncated");
+		timed += fj_int(e, "timeout_ns") == timeout;
+		fj_free(&op);
+	}
+	tap_is_int(v, PAIRS, "pv: exactly %d V (+1) events on semid %lld",
+		   PAIRS, semid);
+	tap_is_int(p, PAIRS, "pv: exactly %d P (-1) events", PAIRS);
+	tap_is_int(timed, 2 * fact_int(&w, "timed_pairs"),
+		   "pv: the semtimedop calls carry their 5 s timeout_ns");
+	tap_is_int(bad, 0, "pv: nsops 1, sem 0, errno 0 everywhere");
+	tap_is_int(other, 0, "pv: no event from another pid or set");
+	tracer_free(&t);
+	workload_free(&w);
+}
+
+static void block(void)
+{
+	const char *argv[] = { "sem-workload", "block", "300", NULL };
+	const struct fj_object *e;
+	struct workload w;
+	struct tracer t;
+	long long child;
+
+	workload_start(&w, argv);
+	child = fact_int(&w, "child");
+	start(&t, fact_int(&w, "pid"), child);
+	workload_finish(&w);
+	tracer_stop(&t);
+
+	tap_is_int(w.status, 0, "block: workload ran to the end");
+	tap_is_int(events_count(&t.events, "semop", child, 0), 1,
+		   "block: one semop event from the sleeping child");
+	e = events_nth(&t.events, "semop", child, 0, 0);
+	tap_is_int(e ? fj_int(e, "errno") : -1, 0, "block: the P succeeded");
+	tap_ok(e && fj_int(e, "duration_ns") >= SLEEP_MS * 1000000LL,
+	       "block: duration_ns %lld >= the %d ms before the V",
+	       e ? fj_int(e, "duration_ns") : -1, SLEEP_MS);
+	/* an upper bound so a garbage duration fails; TCG VMs are slow */
+	tap_ok(e && fj_int(e, "duration_ns") < (SLEEP_MS + 30000) * 1000000LL,
+	       "block: and not absurdly longer");
+	tracer_free(&t);
+	workload_free(&w);
+}
+
+static void errors(void)
+{
+	const char *argv[] = { "sem-workload", "errors", NULL };
+	const struct fj_object *e, *many = NULL;
+	struct fj_object ops[IPCSCOPE_SEM_MAX_OPS + 1];
+	long long pid, child;
+	struct workload w;
+	struct tracer t;
+	int i, n = -1;
+
+	workload_start(&w, argv);
+	pid = fact_int(&w, "pid");
+	child = fact_int(&w, "child");
+	start(&t, pid, child);
+	workload_finish(&w);
+	tracer_stop(&t);
+
+	tap_ok(fact_int(&w, "eagain") == 1 && fact_int(&w, "eidrm") == 1,
+	       "errors: the workload saw EAGAIN and EIDRM");
+	e = events_nth(&t.events, "semop", pid, 0, 0);
+	tap_is_int(e ? fj_int(e, "errno") : -1, EAGAIN,
+		   "errors: IPC_NOWAIT P on a zero semaphore: errno EAGAIN");
+	e = events_nth(&t.events, "semop", child, 0, 0);
+	tap_is_int(e ? fj_int(e, "errno") : -1, EIDRM,
+		   "errors: P on a set removed under it: errno EIDRM");
+	for (i = 0; (e = events_nth(&t.events, "semop", pid, 0, i)); i++)
+		if (fj_int(e, "nsops") == 10)
+			many = e;
+	if (many && fj_get(many, "ops"))
+		n = fj_array_objects(fj_get(many, "ops")->str, ops,
+				     IPCSCOPE_SEM_MAX_OPS + 1);
+	tap_ok(many && n == IPCSCOPE_SEM_MAX_OPS && fj_true(many, "ops_truncated"),
+	       "errors: 10 ops in one call: nsops 10, %d ops listed, truncated",
+	       IPCSCOPE_SEM_MAX_OPS);
+	tap_ok(n == IPCSCOPE_SEM_MAX_OPS && fj_int(&ops[7], "num") == 7 &&
+	       fj_int(&ops[7], "op") == 8 && fj_int(&ops[7], "flg") == 0x1000,
+	       "errors: the 8th op is num 7, op +8, flg SEM_UNDO");
+	for (i = 0; i < n; i++)
+		fj_free(&ops[i]);
+	tracer_free(&t);
+	workload_free(&w);
+}
+
+int main(void)
+{
+	require_root();
+	tap_plan(17);
+	pairs();
+	block();
+	errors();
+	return tap_done();
+}

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SysV semaphore traffic whose numbers are known in advance, for the
+ * integration tests.  Facts go to $IPCSCOPE_FACTS.
+ *
+ *   sem-workload pv N       N V/P pairs on one semaphore, none blocks; the
+ *                           odd pairs use semtimedop with a 5 s timeout
+ *   sem-workload block MS   a child's P sleeps until the parent's V, MS ms
+ *                           after the child is seen asleep
+ *   sem-workload errors     IPC_NOWAIT P on 0 (EAGAIN), a P whose set is
+ *                           removed under it (EIDRM), 10 ops in one call
+ */
+#define _GNU_SOURCE
+#include <stdbool.h>
+#include <sys/ipc.h>
+#include <sys/sem.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include "workload.h"
+
+#define TIMEOUT_S 5
+
+static int new_set(int nsems)
+{
+	int id = semget(IPC_PRIVATE, nsems, IPC_CREAT | 0600);
+
+	if (id < 0)
+		die("semget");
+	return id;
+}
+
+static int sem_op(int id, unsigned short num, short op, short flg,
+		  const struct timespec *timeout)
+{
+	struct sembuf sb = { .sem_num = num, .sem_op = op, .sem_flg = flg };
+
+	return timeout ? semtimedop(id, &sb, 1, timeout) : semop(id, &sb, 1);
+}
+
+static int cmd_pv(int n)
+{
+	struct timespec ts = { TIMEOUT_S, 0 };
+	int id = new_set(1), i, timed = 0;
+
+	fact("{\"pid\":%d,\"semid\":%d,\"timeout_ns\":%lld}", getpid(), id,
+	     TIMEOUT_S * 1000000000LL);
+	pause_for_test();
+	for (i = 0; i < n; i++) {
+		const struct timespec *t = i % 2 ? &ts : NULL;
+
+		if (sem_op(id, 0, 1, 0, t) || sem_op(id, 0, -1, 0, t))
+			die("semop pair %d", i);
+		timed += t != NULL;
+	}
+	fact("{\"pairs\":%d,\"timed_pairs\":%d}", n, timed);
+	semctl(id, 0, IPC_RMID);
+	return 0;
+}
+
+/*
+ * Wait until @pid sleeps in semop or semtimedop: /proc/PID/syscall starts
+ * with the syscall number while the task is blocked in it.
+ */
+static void wait_blocked(pid_t pid)
+{
+	char path[64], line[256];
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	for (i = 0; i < 100000; i++) {
+		FILE *f = fopen(path, "re");
+		long nr = -1;
+
+		if (f) {
+			if (fgets(line, sizeof(line), f))
+				nr = strtol(line, NULL, 10);
+			fclose(f);
+		}
+		if (nr == SYS_semop || nr == SYS_semtimedop) {
+			/* in the syscall is not yet asleep in it */
+			char stat[512], *p;
+
+			snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+			f = fopen(path, "re");
+			if (f && fgets(stat, sizeof(stat), f) &&
+			    (p = strrchr(stat, ')')) && p[2] == 'S') {
+				fclose(f);
+				return;
+			}
+			if (f)
+				fclose(f);
+			snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+		}
+		usleep(1000);
+	}
+	errno = ETIMEDOUT;
+	die("child %d never blocked in semop", pid);
+}
+
+static int cmd_block(int ms)
+{
+	struct timespec nap = { ms / 1000, (ms % 1000) * 1000000L };
+	int id = new_set(1), status;
+	pid_t child;
+
+	fflush(NULL);
+	child = fork();
+	if (child == 0) {
+		/* stopped with the parent until the test continues both */
+		raise(SIGSTOP);
+		if (sem_op(id, 0, -1, 0, NULL))
+			die("blocking P");
+		_exit(0);
+	}
+	waitpid(child, &status, WUNTRACED);
+	fact("{\"pid\":%d,\"child\":%d,\"semid\":%d,\"sleep_ms\":%d}",
+	     getpid(), child, id, ms);
+	pause_for_test();
+	kill(child, SIGCONT);
+	wait_blocked(child);
+	nanosleep(&nap, NULL);
+	if (sem_op(id, 0, 1, 0, NULL))
+		die("V");
+	waitpid(child, &status, 0);
+	semctl(id, 0, IPC_RMID);
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : 1;
+}
+
+static int cmd_errors(void)
+{
+	struct sembuf many[10];
+	int id = new_set(10), rmid = new_set(1), i, status, eagain;
+	pid_t child;
+
+	fflush(NULL);
+	child = fork();
+	if (child == 0) {
+		raise(SIGSTOP);
+		/* blocks until the set goes away */
+		if (sem_op(rmid, 0, -1, 0, NULL) == 0 || errno != EIDRM)
+			die("expected EIDRM");
+		_exit(0);
+	}
+	waitpid(child, &status, WUNTRACED);
+	fact("{\"pid\":%d,\"child\":%d,\"semid\":%d,\"rm_semid\":%d}",
+	     getpid(), child, id, rmid);
+	pause_for_test();
+	eagain = sem_op(id, 0, -1, IPC_NOWAIT, NULL) < 0 && errno == EAGAIN;
+	for (i = 0; i < 10; i++)
+		many[i] = (struct sembuf){ .sem_num = i, .sem_op = i + 1,
+					   .sem_flg = i % 2 ? SEM_UNDO : 0 };
+	if (semop(id, many, 10))
+		die("10 ops");
+	kill(child, SIGCONT);
+	wait_blocked(child);
+	semctl(rmid, 0, IPC_RMID);
+	waitpid(child, &status, 0);
+	fact("{\"eagain\":%d,\"eidrm\":%d}", eagain,
+	     WIFEXITED(status) && !WEXITSTATUS(status));
+	semctl(id, 0, IPC_RMID);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+
+	if (!strcmp(mode, "pv") && argc == 3)
+		return cmd_pv(atoi(argv[2]));
+	if (!strcmp(mode, "block") && argc == 3)
+		return cmd_block(atoi(argv[2]));
+	if (!strcmp(mode, "errors") && argc == 2)
+		return cmd_errors();
+	fprintf(stderr, "usage: sem-workload pv N | block MS | errors\n");
+	return 2;
+}
