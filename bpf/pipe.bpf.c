@@ -106,6 +106,11 @@ static __always_inline int pipe_exit(long ret)
 		rec->depth--;
 		return 0;
 	}
+	if (summary_mode) {
+		summary_add(rec->type, rec->ino, ret,
+			    bpf_ktime_get_ns() - rec->start_ns);
+		goto out;
+	}
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_lost();

@@ -13,19 +13,26 @@ static int share_maps(struct family_probe *p, const struct trace_config *cfg,
 	struct bpf_map *events = bpf_object__find_map_by_name(p->obj, "events");
 	struct bpf_map *lost = bpf_object__find_map_by_name(p->obj,
 							    "lost_events");
+	struct bpf_map *summary = bpf_object__find_map_by_name(p->obj,
+							       "summary");
 
-	if (!events || !lost)
+	if (!events || !lost || !summary)
 		return ipcs_fail(err, IPCS_EXIT_FAIL,
 				 "BPF object %s lacks the events maps",
 				 p->family->name);
 	if (shared && shared->events_fd >= 0) {
 		if (bpf_map__reuse_fd(events, shared->events_fd) ||
-		    bpf_map__reuse_fd(lost, shared->lost_fd))
+		    bpf_map__reuse_fd(lost, shared->lost_fd) ||
+		    bpf_map__reuse_fd(summary, shared->summary_fd))
 			return ipcs_fail(err, IPCS_EXIT_FAIL,
 					 "cannot share the ring buffer: %s",
 					 strerror(errno));
-	} else if (cfg->ringbuf_bytes) {
-		bpf_map__set_max_entries(events, cfg->ringbuf_bytes);
+	} else {
+		if (cfg->ringbuf_bytes)
+			bpf_map__set_max_entries(events, cfg->ringbuf_bytes);
+		/* without --summary the map is never used: keep it tiny */
+		if (!cfg->summary)
+			bpf_map__set_max_entries(summary, 1);
 	}
 	return 0;
 }
@@ -106,6 +113,8 @@ void family_probe_maps(const struct family_probe *p,
 		bpf_object__find_map_by_name(p->obj, "events"));
 	shared->lost_fd = bpf_map__fd(
 		bpf_object__find_map_by_name(p->obj, "lost_events"));
+	shared->summary_fd = bpf_map__fd(
+		bpf_object__find_map_by_name(p->obj, "summary"));
 }
 
 int family_attach_loaded(struct family_probe *p, struct ipcs_error *err)

@@ -45,8 +45,9 @@ struct family_probe {
 
 /* The ring buffer and loss counter, shared by every family's object. */
 struct shared_maps {
-	int events_fd;			/* -1: the first object creates it */
+	int events_fd;			/* -1: the first object creates them */
 	int lost_fd;
+	int summary_fd;
 };
 
 int family_probe_attach(struct family_probe *p,
@@ -70,6 +71,7 @@ int family_attach_loaded(struct family_probe *p, struct ipcs_error *err);
 		(skel)->rodata->tier = (tier_);				\
 		(skel)->rodata->filter_pids = (cfg)->npids > 0;		\
 		(skel)->rodata->filter_comm = (cfg)->comm[0] != '\0';	\
+		(skel)->rodata->summary_mode = (cfg)->summary;		\
 		memcpy((char *)(skel)->rodata->target_comm, (cfg)->comm, \
 		       sizeof((cfg)->comm));				\
 	} while (0)

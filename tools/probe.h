@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 #include <bpf/btf.h>
 #include "ipcscope.h"
+#include "ipcscope_summary.h"
 #include "error.h"
 #include "output.h"
 
@@ -26,6 +27,7 @@ struct trace_config {
 	unsigned int ringbuf_bytes;
 	__u64 sig_mask;			/* --sig: bit sig-1; 0: every signal */
 	bool verbose;
+	bool summary;			/* aggregate in the kernel */
 };
 
 /* Kernel facts looked up once per run. */

@@ -24,6 +24,7 @@
 #include "msg_decode.h"
 #include "signal_decode.h"
 #include "family.h"
+#include "summary.h"
 #include "trace.h"
 
 enum {
@@ -32,6 +33,7 @@ enum {
 	OPT_BTF,
 	OPT_RINGBUF,
 	OPT_SIG,
+	OPT_SUMMARY,
 };
 
 #define ALL_FAMILIES ((1U << ipcs_nfamilies) - 1)
@@ -79,6 +81,11 @@ static const struct argp_option trace_options[] = {
 	  "Kernel BTF to use instead of /sys/kernel/btf/vmlinux", 0 },
 	{ "ringbuf-size", OPT_RINGBUF, "KIB", 0,
 	  "Ring buffer size in KiB, a power of two (default 4096)", 0 },
+	{ "summary", OPT_SUMMARY, NULL, 0,
+	  "Aggregate in the kernel; print per-process, per-object counts, "
+	  "bytes, errors and durations instead of events", 0 },
+	{ "interval", 'i', "SECONDS", 0,
+	  "With --summary: print (and reset) every SECONDS", 0 },
 	{ "verbose", 'v', NULL, 0, "Say how probes are chosen; libbpf logs", 0 },
 	{ 0 }
 };
@@ -197,6 +204,18 @@ static int parse_option(struct parse_state *ps, int key, const char *arg)
 					 arg);
 		o->cfg.ringbuf_bytes = v * 1024;
 		return 0;
+	case OPT_SUMMARY:
+		o->cfg.summary = true;
+		return 0;
+	case 'i':
+		errno = 0;
+		o->interval_s = strtod(arg, &end);
+		if (errno || end == arg || *end || !isfinite(o->interval_s) ||
+		    o->interval_s <= 0)
+			return ipcs_fail(err, IPCS_EXIT_USAGE,
+					 "invalid interval '%s': want seconds > 0",
+					 arg);
+		return 0;
 	case 'v':
 		o->cfg.verbose = true;
 		return 0;
@@ -254,6 +273,12 @@ int trace_parse_args(int argc, char **argv, struct trace_opts *opts,
 					 "invalid arguments");
 		return -1;
 	}
+	if (opts->cfg.summary && opts->max_events)
+		return ipcs_fail(err, IPCS_EXIT_USAGE,
+				 "--count and --summary conflict: --summary prints no events to count");
+	if (opts->interval_s > 0 && !opts->cfg.summary)
+		return ipcs_fail(err, IPCS_EXIT_USAGE,
+				 "--interval needs --summary");
 	return 0;
 }
 
@@ -450,6 +475,27 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Print the summary map's rows since the last print, and empty it. */
+static void print_summary(struct trace_run *run, int map_fd, double *since)
+{
+	struct summary_row *rows = NULL;
+	double now = now_s();
+	struct timespec ts;
+	int n;
+
+	n = summary_collect(map_fd, true, &rows);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (n >= 0)
+		summary_print(&run->out, rows, n,
+			      ipcs_wall_ns(&run->out, ts.tv_sec * 1000000000ULL +
+					   ts.tv_nsec),
+			      (uint64_t)((now - *since) * 1e9));
+	free(rows);
+	*since = now;
+	fflush(run->out.out);
+	check_stdout(run);
+}
+
 static int libbpf_print_verbose(enum libbpf_print_level level,
 				const char *fmt, va_list ap)
 {
@@ -510,7 +556,9 @@ int trace_run(const struct trace_opts *opts, struct ipcs_error *err)
 	struct trace_run run = { .opts = opts };
 	struct kernel_info ki = {};
 	struct family_probe probes[8] = {};
-	struct shared_maps shared = { .events_fd = -1, .lost_fd = -1 };
+	struct shared_maps shared = { .events_fd = -1, .lost_fd = -1,
+				      .summary_fd = -1 };
+	double summary_since = 0, next_summary = 0;
 	struct ring_buffer *rb = NULL;
 	unsigned int f;
 	int nprobes = 0;
@@ -554,12 +602,15 @@ int trace_run(const struct trace_opts *opts, struct ipcs_error *err)
 	signal(SIGPIPE, SIG_IGN);	/* a closed stdout is EPIPE, then exit */
 
 	/* columns only make sense when one family is traced */
-	if (opts->format == IPCS_FMT_TEXT && nprobes == 1 &&
+	if (opts->format == IPCS_FMT_TEXT && nprobes == 1 && !opts->cfg.summary &&
 	    probes[0].family->print_header)
 		probes[0].family->print_header(&run.out);
 	print_tracing_line(&opts->cfg, probes, nprobes);
 	if (opts->duration_s > 0)
 		deadline = now_s() + opts->duration_s;
+	summary_since = now_s();
+	if (opts->cfg.summary && opts->interval_s > 0)
+		next_summary = summary_since + opts->interval_s;
 
 	while (!stop_signal) {
 		n = ring_buffer__poll(rb, 100);
@@ -572,6 +623,10 @@ int trace_run(const struct trace_opts *opts, struct ipcs_error *err)
 			goto out;
 		}
 		report_lost(&run);
+		if (next_summary && now_s() >= next_summary) {
+			print_summary(&run, shared.summary_fd, &summary_since);
+			next_summary += opts->interval_s;
+		}
 		if (run.stdout_closed || stdout_reader_gone())
 			break;
 		if (deadline && now_s() >= deadline)
@@ -581,6 +636,8 @@ int trace_run(const struct trace_opts *opts, struct ipcs_error *err)
 	if (!run.stdout_closed && !run.count_reached && !stdout_reader_gone())
 		ring_buffer__consume(rb);
 	report_lost(&run);
+	if (opts->cfg.summary && !run.stdout_closed && !stdout_reader_gone())
+		print_summary(&run, shared.summary_fd, &summary_since);
 	fflush(stdout);
 	if (run.lost_reported)
 		fprintf(stderr, "ipcscope: %llu events lost (ring buffer full)\n",

@@ -11,6 +11,7 @@ struct trace_opts {
 	enum ipcs_format format;
 	double duration_s;		/* 0: until stopped */
 	unsigned long long max_events;	/* 0: no limit */
+	double interval_s;		/* --summary -i: 0, only at the end */
 };
 
 /* Parse `ipcscope trace` arguments (argv[0] is the verb).  Bad values are

@@ -45,7 +45,7 @@ int main(void)
 	char pidbuf[16];
 
 	require_root();
-	tap_plan(15);
+	tap_plan(17);
 	expect((const char *[]){ "trace", "--bogus", NULL }, 2, "--bogus",
 	       "unknown option");
 	expect((const char *[]){ "trace", "-p", "abc", NULL }, 2,
@@ -69,6 +69,10 @@ int main(void)
 	       "invalid inode '12x'", "bad inode");
 	expect((const char *[]){ "trace", "-d", "-1", NULL }, 2,
 	       "invalid duration", "negative duration");
+	expect((const char *[]){ "trace", "--summary", "-n", "5", NULL }, 2,
+	       "--count and --summary conflict", "conflicting flags");
+	expect((const char *[]){ "trace", "-i", "2", NULL }, 2,
+	       "--interval needs --summary", "interval without summary");
 	expect((const char *[]){ "trace", "extra", NULL }, 2,
 	       "unexpected argument 'extra'", "stray argument");
 	expect((const char *[]){ "frobnicate", NULL }, 2,
