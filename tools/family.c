@@ -141,6 +141,16 @@ const struct ipcs_family *const ipcs_families[] = {
 const unsigned int ipcs_nfamilies =
 	sizeof(ipcs_families) / sizeof(ipcs_families[0]);
 
+unsigned int ipcs_family_bit(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ipcs_nfamilies; i++)
+		if (!strcmp(ipcs_families[i]->name, name))
+			return 1U << i;
+	return 0;
+}
+
 int ipcs_parse_families(const char *list, unsigned int *mask,
 			struct ipcs_error *err)
 {

@@ -85,6 +85,9 @@ extern const struct ipcs_family signal_family;
 extern const struct ipcs_family *const ipcs_families[];
 extern const unsigned int ipcs_nfamilies;
 
+/* The -t bit of the family called @name (0 if none). */
+unsigned int ipcs_family_bit(const char *name);
+
 /* Parse a -t list ("pipe,sem") into a bitmask of ipcs_families indexes. */
 int ipcs_parse_families(const char *list, unsigned int *mask,
 			struct ipcs_error *err);

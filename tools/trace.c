@@ -93,6 +93,7 @@ static const struct argp_option trace_options[] = {
 struct parse_state {
 	struct trace_opts *opts;
 	struct ipcs_error *err;
+	bool types_given;		/* -t was on the command line */
 };
 
 static int parse_ull(const char *s, unsigned long long max,
@@ -139,6 +140,7 @@ static int parse_option(struct parse_state *ps, int key, const char *arg)
 
 	switch (key) {
 	case 't':
+		ps->types_given = true;
 		return ipcs_parse_families(arg, &o->cfg.families, err);
 	case 'p':
 		return add_pid(ps, arg);
@@ -279,6 +281,16 @@ int trace_parse_args(int argc, char **argv, struct trace_opts *opts,
 	if (opts->interval_s > 0 && !opts->cfg.summary)
 		return ipcs_fail(err, IPCS_EXIT_USAGE,
 				 "--interval needs --summary");
+	/* --ino names a pipe: alone it means "this pipe", so only the pipe
+	 * family is traced; with other families asked for, it conflicts */
+	if (opts->cfg.ino) {
+		unsigned int pipe_bit = ipcs_family_bit("pipe");
+
+		if (ps.types_given && opts->cfg.families != pipe_bit)
+			return ipcs_fail(err, IPCS_EXIT_USAGE,
+					 "--ino selects a pipe: it conflicts with -t other than pipe");
+		opts->cfg.families = pipe_bit;
+	}
 	return 0;
 }
 

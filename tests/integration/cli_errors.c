@@ -45,7 +45,7 @@ int main(void)
 	char pidbuf[16];
 
 	require_root();
-	tap_plan(17);
+	tap_plan(18);
 	expect((const char *[]){ "trace", "--bogus", NULL }, 2, "--bogus",
 	       "unknown option");
 	expect((const char *[]){ "trace", "-p", "abc", NULL }, 2,
@@ -73,6 +73,9 @@ int main(void)
 	       "--count and --summary conflict", "conflicting flags");
 	expect((const char *[]){ "trace", "-i", "2", NULL }, 2,
 	       "--interval needs --summary", "interval without summary");
+	expect((const char *[]){ "trace", "--ino", "5", "-t", "pipe,sem",
+				 NULL }, 2, "--ino selects a pipe",
+	       "--ino with non-pipe families");
 	expect((const char *[]){ "trace", "extra", NULL }, 2,
 	       "unexpected argument 'extra'", "stray argument");
 	expect((const char *[]){ "frobnicate", NULL }, 2,
