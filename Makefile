@@ -100,11 +100,13 @@ $(OUTPUT)/tests/bin/%: tests/workload/%.c $(wildcard tests/lib/*.h)
 check-unit: $(UNIT_BINS)
 	prove $(UNIT_BINS)
 
-# Unit tests first (fast), then the integration suite in every cell of the
-# matrix: this host's tracepoint tier and the Debian kernels under QEMU.
+# Unit tests first (fast), the kernel module's style, then the integration
+# suite in every cell of the matrix: this host's tracepoint tier and the
+# Debian kernels under QEMU.
 check: deps
 	$(MAKE) all static tests
 	$(MAKE) check-unit
+	$(MAKE) checkpatch
 	$(MAKE) matrix
 
 # ---- dependencies ----------------------------------------------------------
