@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SysV message queue traffic whose numbers are known in advance, for the
+ * integration tests.  Facts go to $IPCSCOPE_FACTS.
+ *
+ *   msg-workload sr N       N messages of types 1, 2, 3 (in turn) and known
+ *                           sizes; received by type 2, then with MSG_EXCEPT
+ *                           1 (the type 3s), then by type 0 (the type 1s)
+ *   msg-workload block MS   a child's msgrcv sleeps on the empty queue
+ *                           until a send MS ms after it is seen asleep
+ *   msg-workload full       a queue shrunk to 1024 bytes, filled; one more
+ *                           msgsnd with IPC_NOWAIT (EAGAIN); msgrcv with
+ *                           IPC_NOWAIT of an absent type (ENOMSG)
+ */
+#define _GNU_SOURCE
+#include <stdbool.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include "workload.h"
+
+#define MAX_TEXT 2048
+
+struct message {
+	long mtype;
+	char mtext[MAX_TEXT];
+};
+
+/* Size of message i: varied, 1..1000 bytes, the same on every run. */
+static size_t msg_size(int i)
+{
+	return (size_t)(i * 389 + 7) % 1000 + 1;
+}
+
+static int new_queue(void)
+{
+	int id = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+
+	if (id < 0)
+		die("msgget");
+	return id;
+}
+
+/* Receive until the queue has no message for (msgtyp, flags). */
+static void drain(int id, long msgtyp, int flags, int *count,
+		  unsigned long long *bytes, bool *types_ok, long want_type)
+{
+	static struct message m;
+	ssize_t n;
+
+	*count = 0;
+	*bytes = 0;
+	*types_ok = true;
+	for (;;) {
+		n = msgrcv(id, &m, MAX_TEXT, msgtyp, flags | IPC_NOWAIT);
+		if (n < 0) {
+			if (errno != ENOMSG)
+				die("msgrcv");
+			break;
+		}
+		(*count)++;
+		*bytes += n;
+		*types_ok &= m.mtype == want_type;
+	}
+}
+
+static int cmd_sr(int n)
+{
+	static struct message m;
+	unsigned long long sent = 0, bytes[3];
+	int id = new_queue(), i, count[3];
+	bool ok[3];
+
+	/* the default queue (16 KiB) must hold all of them */
+	for (i = 0; i < n; i++)
+		sent += msg_size(i);
+	if (sent > 16384) {
+		errno = EINVAL;
+		die("%d messages are %llu bytes, more than a queue holds", n,
+		    sent);
+	}
+	fact("{\"pid\":%d,\"msqid\":%d}", getpid(), id);
+	pause_for_test();
+	memset(m.mtext, 'm', sizeof(m.mtext));
+	for (i = 0; i < n; i++) {
+		m.mtype = i % 3 + 1;
+		if (msgsnd(id, &m, msg_size(i), 0))
+			die("msgsnd %d", i);
+	}
+	drain(id, 2, 0, &count[0], &bytes[0], &ok[0], 2);
+	drain(id, 1, MSG_EXCEPT, &count[1], &bytes[1], &ok[1], 3);
+	drain(id, 0, 0, &count[2], &bytes[2], &ok[2], 1);
+	fact("{\"sent\":%d,\"sent_bytes\":%llu,"
+	     "\"by_type2\":%d,\"by_type2_bytes\":%llu,"
+	     "\"except1\":%d,\"except1_bytes\":%llu,"
+	     "\"any\":%d,\"any_bytes\":%llu,\"types_ok\":%d}",
+	     n, sent, count[0], bytes[0], count[1], bytes[1], count[2],
+	     bytes[2], ok[0] && ok[1] && ok[2]);
+	msgctl(id, IPC_RMID, NULL);
+	return 0;
+}
+
+/* Wait until @pid sleeps in msgrcv (see sem-workload's wait_blocked). */
+static void wait_blocked(pid_t pid)
+{
+	char path[64], line[512], *p;
+	int i;
+
+	for (i = 0; i < 100000; i++) {
+		FILE *f;
+		long nr = -1;
+		bool sleeping = false;
+
+		snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+		f = fopen(path, "re");
+		if (f) {
+			if (fgets(line, sizeof(line), f))
+				nr = strtol(line, NULL, 10);
+			fclose(f);
+		}
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		f = fopen(path, "re");
+		if (f) {
+			sleeping = fgets(line, sizeof(line), f) &&
+				   (p = strrchr(line, ')')) && p[2] == 'S';
+			fclose(f);
+		}
+		if (nr == SYS_msgrcv && sleeping)
+			return;
+		usleep(1000);
+	}
+	errno = ETIMEDOUT;
+	die("child %d never blocked in msgrcv", pid);
+}
+
+static int cmd_block(int ms)
+{
+	struct timespec nap = { ms / 1000, (ms % 1000) * 1000000L };
+	static struct message m = { .mtype = 42, .mtext = "wake up" };
+	int id = new_queue(), status;
+	pid_t child;
+
+	fflush(NULL);
+	child = fork();
+	if (child == 0) {
+		raise(SIGSTOP);
+		if (msgrcv(id, &m, MAX_TEXT, 0, 0) != 8 || m.mtype != 42)
+			die("blocking msgrcv");
+		_exit(0);
+	}
+	waitpid(child, &status, WUNTRACED);
+	fact("{\"pid\":%d,\"child\":%d,\"msqid\":%d,\"sleep_ms\":%d}",
+	     getpid(), child, id, ms);
+	pause_for_test();
+	kill(child, SIGCONT);
+	wait_blocked(child);
+	nanosleep(&nap, NULL);
+	if (msgsnd(id, &m, 8, 0))
+		die("msgsnd");
+	waitpid(child, &status, 0);
+	msgctl(id, IPC_RMID, NULL);
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : 1;
+}
+
+static int cmd_full(void)
+{
+	static struct message m = { .mtype = 5 };
+	struct msqid_ds ds;
+	int id = new_queue(), fits = 0, eagain, enomsg;
+
+	if (msgctl(id, IPC_STAT, &ds))
+		die("IPC_STAT");
+	ds.msg_qbytes = 1024;	/* lowering needs no privilege */
+	if (msgctl(id, IPC_SET, &ds))
+		die("IPC_SET");
+	fact("{\"pid\":%d,\"msqid\":%d,\"qbytes\":1024}", getpid(), id);
+	pause_for_test();
+	while (msgsnd(id, &m, 256, IPC_NOWAIT) == 0)
+		fits++;
+	eagain = errno == EAGAIN;
+	enomsg = msgrcv(id, &m, MAX_TEXT, 99, IPC_NOWAIT) < 0 &&
+		 errno == ENOMSG;
+	fact("{\"fits\":%d,\"eagain\":%d,\"enomsg\":%d}", fits, eagain,
+	     enomsg);
+	msgctl(id, IPC_RMID, NULL);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+
+	if (!strcmp(mode, "sr") && argc == 3)
+		return cmd_sr(atoi(argv[2]));
+	if (!strcmp(mode, "block") && argc == 3)
+		return cmd_block(atoi(argv[2]));
+	if (!strcmp(mode, "full") && argc == 2)
+		return cmd_full();
+	fprintf(stderr, "usage: msg-workload sr N | block MS | full\n");
+	return 2;
+}
