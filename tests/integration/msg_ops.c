@@ -15,6 +15,21 @@
 #define MESSAGES 24
 #define SLEEP_MS 300
 
+/* Events not stamped with the cell's forced tier (none when auto). */
+static int wrong_tier(const struct events *evs)
+{
+	const char *want = probe_tier();
+	int i, n = 0;
+
+	if (!strcmp(want, "auto"))
+		return 0;
+	for (i = 0; i < evs->n; i++)
+		n += strcmp(fj_str(&evs->ev[i], "type"), "lost") &&
+		     (!fj_str(&evs->ev[i], "tier") ||
+		      strcmp(fj_str(&evs->ev[i], "tier"), want));
+	return n;
+}
+
 struct tally {
 	int n;
 	long long bytes;
@@ -89,6 +104,8 @@ static void send_receive(void)
 	}
 	tap_is_int(bad_send, 0, "sr: every msgsnd on msqid %lld, errno 0",
 		   msqid);
+	tap_is_int(wrong_tier(&t.events), 0,
+		   "every event says \"tier\":\"%s\"", probe_tier());
 	tap_ok(per_type[1] == 8 && per_type[2] == 8 && per_type[3] == 8,
 	       "sr: 8 messages sent of each mtype 1, 2, 3 (%lld %lld %lld)",
 	       per_type[1], per_type[2], per_type[3]);
@@ -188,7 +205,7 @@ static void full(void)
 int main(void)
 {
 	require_root();
-	tap_plan(20);
+	tap_plan(21);
 	send_receive();
 	block();
 	full();

@@ -14,6 +14,21 @@
 #define PAIRS 100
 #define SLEEP_MS 300
 
+/* Events not stamped with the cell's forced tier (none when auto). */
+static int wrong_tier(const struct events *evs)
+{
+	const char *want = probe_tier();
+	int i, n = 0;
+
+	if (!strcmp(want, "auto"))
+		return 0;
+	for (i = 0; i < evs->n; i++)
+		n += strcmp(fj_str(&evs->ev[i], "type"), "lost") &&
+		     (!fj_str(&evs->ev[i], "tier") ||
+		      strcmp(fj_str(&evs->ev[i], "tier"), want));
+	return n;
+}
+
 static bool fj_true(const struct fj_object *e, const char *key)
 {
 	const struct fj_value *v = fj_get(e, key);
@@ -84,6 +99,8 @@ static void pairs(void)
 		   "pv: the semtimedop calls carry their 5 s timeout_ns");
 	tap_is_int(bad, 0, "pv: nsops 1, sem 0, errno 0 everywhere");
 	tap_is_int(other, 0, "pv: no event from another pid or set");
+	tap_is_int(wrong_tier(&t.events), 0,
+		   "every event says \"tier\":\"%s\"", probe_tier());
 	tracer_free(&t);
 	workload_free(&w);
 }
@@ -163,7 +180,7 @@ static void errors(void)
 int main(void)
 {
 	require_root();
-	tap_plan(17);
+	tap_plan(18);
 	pairs();
 	block();
 	errors();
