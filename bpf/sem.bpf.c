@@ -18,7 +18,7 @@
 /* One semop in flight on a task, from entry to return. */
 struct inflight {
 	__u64 start_ns;
-	__u64 timeout_ns;
+	__s64 timeout_ns;
 	__s32 semid;
 	__u32 nsops;
 	struct ipcscope_sembuf ops[IPCSCOPE_SEM_MAX_OPS];
@@ -88,7 +88,7 @@ static __always_inline void set_timeout(struct inflight *rec, const void *ts,
 	if (err)
 		return;
 	rec->has_timeout = 1;
-	rec->timeout_ns = v[0] * 1000000000ULL + v[1];
+	rec->timeout_ns = v[0] * 1000000000LL + v[1];
 }
 
 static __always_inline int sem_enter(int semid, const void *sops,

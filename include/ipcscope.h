@@ -90,7 +90,8 @@ struct ipcscope_semop_event {
 	struct ipcscope_hdr hdr;
 	__s64 ret;			/* 0, or -errno */
 	__u64 duration_ns;		/* entry to return: time blocked */
-	__u64 timeout_ns;		/* semtimedop's timeout (has_timeout) */
+	__s64 timeout_ns;		/* semtimedop's timeout (has_timeout), as
+				 * passed: negative when invalid */
 	__s32 semid;
 	__u32 nsops;			/* as passed by the caller */
 	struct ipcscope_sembuf ops[IPCSCOPE_SEM_MAX_OPS];

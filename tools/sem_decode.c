@@ -68,7 +68,9 @@ static void print_text(const struct ipcs_output *o,
 	snprintf(pid, sizeof(pid), "%u", e->hdr.pid);
 	snprintf(semid, sizeof(semid), "%d", e->semid);
 	format_ops(e, ops, sizeof(ops));
-	if (e->has_timeout)
+	if (e->has_timeout && e->timeout_ns < 0)
+		snprintf(timeout, sizeof(timeout), "invalid");
+	else if (e->has_timeout)
 		format_duration(e->timeout_ns, timeout, sizeof(timeout));
 	else
 		snprintf(timeout, sizeof(timeout), "-");
@@ -102,8 +104,8 @@ static void print_json(const struct ipcs_output *o,
 	fprintf(out, "],\"ops_truncated\":%s",
 		n < e->nsops ? "true" : "false");
 	if (e->has_timeout)
-		fprintf(out, ",\"timeout_ns\":%" PRIu64,
-			(uint64_t)e->timeout_ns);
+		fprintf(out, ",\"timeout_ns\":%lld",
+			(long long)e->timeout_ns);
 	else
 		fputs(",\"timeout_ns\":null", out);
 	fprintf(out, ",\"errno\":%lld,\"duration_ns\":%" PRIu64
