@@ -45,7 +45,7 @@ int main(void)
 	char pidbuf[16];
 
 	require_root();
-	tap_plan(18);
+	tap_plan(22);
 	expect((const char *[]){ "trace", "--bogus", NULL }, 2, "--bogus",
 	       "unknown option");
 	expect((const char *[]){ "trace", "-p", "abc", NULL }, 2,
@@ -61,6 +61,15 @@ int main(void)
 	       "unknown probe tier 'uprobe'", "unknown tier");
 	expect((const char *[]){ "trace", "-t", "pipe,shm", NULL }, 2,
 	       "unknown IPC type 'shm'", "unknown IPC type");
+	expect((const char *[]){ "trace", "-t", "", NULL }, 2,
+	       "empty IPC type list", "empty IPC type list");
+	expect((const char *[]){ "trace", "--sig", "SIGFOO", NULL }, 2,
+	       "unknown signal 'SIGFOO' in --sig", "unknown signal name");
+	expect((const char *[]){ "trace", "--sig", "USR1,65", NULL }, 2,
+	       "unknown signal '65' in --sig", "signal number out of range");
+	expect((const char *[]){ "trace", "--sig", "SIGRTMIN+31", NULL }, 2,
+	       "unknown signal 'SIGRTMIN+31' in --sig",
+	       "SIGRTMIN+N beyond SIGRTMAX");
 	expect((const char *[]){ "trace", "-f", "xml", NULL }, 2,
 	       "unknown format 'xml'", "unknown format");
 	expect((const char *[]){ "trace", "-c", "a-name-longer-than-15",
