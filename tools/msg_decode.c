@@ -10,13 +10,13 @@
 #define MSG_COPY	040000
 #endif
 
-/* Columns: 15+7+15+6+6+6+6+7+5+7+9 and separators: 99. */
-#define MSG_TEXT_FMT "%-15s %7s %-15s %-6s %6s %6s %6s %7s %-5s %7s %9s\n"
+/* Columns: 15+7+15+6+10+6+5+6+4+6+9 and separators: 99. */
+#define MSG_TEXT_FMT "%-15s %7s %-15s %-6s %10s %6s %5s %6s %-4s %6s %9s\n"
 
 void msg_print_header(const struct ipcs_output *o)
 {
 	fprintf(o->out, MSG_TEXT_FMT, "TIME", "PID", "COMM", "OP", "MSQID",
-		"MTYPE", "WANT", "SIZE", "FLAGS", "RET", "LAT(us)");
+		"MTYPE", "WANT", "SIZE", "FLG", "RET", "LAT(us)");
 }
 
 static const struct {
@@ -96,7 +96,8 @@ static void print_text(const struct ipcs_output *o,
 		ipcs_errno_name((int)-e->ret, ret, sizeof(ret));
 	else
 		snprintf(ret, sizeof(ret), "%lld", (long long)e->ret);
-	snprintf(lat, sizeof(lat), "%.1f", e->duration_ns / 1000.0);
+	snprintf(lat, sizeof(lat), e->duration_ns < 1000000000ULL ? "%.1f" :
+		 "%.0f", e->duration_ns / 1000.0);
 	fprintf(o->out, MSG_TEXT_FMT, clock, pid, comm,
 		is_rcv(e) ? "msgrcv" : "msgsnd", msqid, mtype, want, size,
 		flags, ret, lat);

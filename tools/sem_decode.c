@@ -5,8 +5,8 @@
 #include <sys/sem.h>
 #include "sem_decode.h"
 
-/* Columns: 15+7+15+6+8+16+7+7+9 and separators: 98. */
-#define SEM_TEXT_FMT "%-15s %7s %-15s %-6s %8s %-16s %7s %7s %9s\n"
+/* Columns: 15+7+15+6+10+15+7+7+9 and separators: 99. */
+#define SEM_TEXT_FMT "%-15s %7s %-15s %-6s %10s %-15s %7s %7s %9s\n"
 
 void sem_print_header(const struct ipcs_output *o)
 {
@@ -61,7 +61,7 @@ static void print_text(const struct ipcs_output *o,
 		       const struct ipcscope_semop_event *e)
 {
 	char clock[32], comm[IPCSCOPE_COMM_LEN], pid[16], semid[16];
-	char ops[17], timeout[24], ret[24], lat[32];
+	char ops[16], timeout[24], ret[24], lat[32];
 
 	ipcs_format_clock(ipcs_wall_ns(o, e->hdr.ts_ns), clock, sizeof(clock));
 	ipcs_text_sanitize(comm, sizeof(comm), e->hdr.comm, sizeof(e->hdr.comm));
@@ -78,7 +78,9 @@ static void print_text(const struct ipcs_output *o,
 		ipcs_errno_name((int)-e->ret, ret, sizeof(ret));
 	else
 		snprintf(ret, sizeof(ret), "%lld", (long long)e->ret);
-	snprintf(lat, sizeof(lat), "%.1f", e->duration_ns / 1000.0);
+	/* tenths of a microsecond while they fit the column */
+	snprintf(lat, sizeof(lat), e->duration_ns < 1000000000ULL ? "%.1f" :
+		 "%.0f", e->duration_ns / 1000.0);
 	fprintf(o->out, SEM_TEXT_FMT, clock, pid, comm, "semop", semid, ops,
 		timeout, ret, lat);
 }
