@@ -5,7 +5,10 @@
  *   A  1234 bytes written and unread
  *   B  filled to capacity, a child blocked in write() (on wr_wait)
  *   C  empty, a child blocked in read() (on rd_wait); its comm needs escaping
- *   D  a FIFO with one reader and two writers, one of them in a child
+ *   D  a FIFO with one reader and two writers, one of them in a child, and
+ *      an O_PATH fd on it that opens nothing
+ *   D2 a FIFO opened once with O_RDWR
+ *   T  a pipe in the fd table of a thread that unshared it
  *   E  grown with F_SETPIPE_SZ to 256 KiB, 5000 bytes in it
  *   F  shrunk with F_SETPIPE_SZ to one page
  *   P  a child in poll() on its read end
@@ -23,6 +26,8 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
@@ -113,6 +118,30 @@ static void do_splice(const int *keep)
 
 static const char *fifo_path;
 
+/* T: a thread that unshared its fd table and made a pipe in it. */
+static struct {
+	int sync;
+	int fds[2];
+	pid_t tid;
+	struct stat st;
+} thr;
+
+static void *do_thread(void *unused)
+{
+	char c = 't';
+
+	(void)unused;
+	prctl(PR_SET_NAME, "kt-thread");
+	if (unshare(CLONE_FILES) || pipe(thr.fds) ||
+	    write(thr.fds[1], "1234567", 7) != 7 || fstat(thr.fds[0], &thr.st))
+		c = 'e';
+	thr.tid = gettid();
+	if (write(thr.sync, &c, 1) != 1)
+		return NULL;
+	pause();
+	return NULL;
+}
+
 static void do_fifo_writer(const int *keep)
 {
 	int fd = open(fifo_path, O_WRONLY);
@@ -186,80 +215,143 @@ static void sort_list(char *list)
 	free(copy);
 }
 
+/* Sort a comma-separated list and drop repeated items. */
+static void sort_unique(char *list)
+{
+	char *in, *out, *next;
+	char prev[256] = "";
+
+	sort_list(list);
+	for (in = out = list; *in; in = next) {
+		size_t n = strcspn(in, ",");
+
+		next = in + n + (in[n] == ',');
+		if (n < sizeof(prev) && !strncmp(prev, in, n) && !prev[n])
+			continue;
+		snprintf(prev, sizeof(prev), "%.*s", (int)n, in);
+		if (out != list)
+			*out++ = ',';
+		memmove(out, in, n);
+		out += n;
+	}
+	*out = '\0';
+}
+
 /*
- * The holders of a pipe as /proc tells them: every /proc/PID/fd/N that links
- * to it, mode from /proc/PID/fdinfo/N "flags:", comm from /proc/PID/comm.
+ * The holders of one task's fd table, from /proc/PID/task/TID: every fd/N
+ * that is the pipe, mode from fdinfo/N "flags:" (O_PATH fds open nothing),
+ * comm from comm.
+ */
+static void task_holders(const char *pid, const char *tid,
+			 const struct stat *st, char *out, size_t len)
+{
+	char dir[600], path[1024], comm[64] = "", esc[128];
+	struct dirent *fe;
+	DIR *fds;
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "/proc/%s/task/%s", pid, tid);
+	snprintf(path, sizeof(path), "%s/comm", dir);
+	f = fopen(path, "r");
+	if (f) {
+		if (fgets(comm, sizeof(comm), f))
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
+	}
+	kt_escape(comm, esc, sizeof(esc));
+	snprintf(path, sizeof(path), "%s/fd", dir);
+	fds = opendir(path);
+	while (fds && (fe = readdir(fds))) {
+		char fdpath[1024], line[128];
+		unsigned int flags = 0;
+		struct stat fst;
+
+		if (fe->d_name[0] == '.')
+			continue;
+		snprintf(fdpath, sizeof(fdpath), "%s/fd/%s", dir, fe->d_name);
+		if (stat(fdpath, &fst) || fst.st_ino != st->st_ino ||
+		    fst.st_dev != st->st_dev)
+			continue;
+		snprintf(fdpath, sizeof(fdpath), "%s/fdinfo/%s", dir,
+			 fe->d_name);
+		f = fopen(fdpath, "r");
+		while (f && fgets(line, sizeof(line), f))
+			sscanf(line, "flags: %o", &flags);
+		if (f)
+			fclose(f);
+		if (flags & O_PATH)
+			continue;
+		snprintf(out + strlen(out), len - strlen(out),
+			 "%s%s/%s/%s/%s", out[0] ? "," : "", pid, fe->d_name,
+			 (flags & O_ACCMODE) == O_RDONLY ? "r" :
+			 (flags & O_ACCMODE) == O_WRONLY ? "w" : "rw", esc);
+	}
+	if (fds)
+		closedir(fds);
+}
+
+/*
+ * The holders of a pipe as /proc tells them, over every thread's table
+ * (a thread that unshared its fd table has fds of its own); tables that
+ * threads share give the same items, kept once.
  */
 static void proc_holders(const struct stat *st, char *out, size_t len)
 {
 	DIR *proc = opendir("/proc");
-	struct dirent *de;
+	struct dirent *de, *te;
 
 	out[0] = '\0';
 	while (proc && (de = readdir(proc))) {
-		char path[300], comm[64] = "", esc[128];
-		struct dirent *fe;
-		DIR *fds;
-		FILE *f;
+		char path[300];
+		DIR *tasks;
 
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
 			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
-		f = fopen(path, "r");
-		if (f) {
-			if (fgets(comm, sizeof(comm), f))
-				comm[strcspn(comm, "\n")] = '\0';
-			fclose(f);
-		}
-		kt_escape(comm, esc, sizeof(esc));
-		snprintf(path, sizeof(path), "/proc/%s/fd", de->d_name);
-		fds = opendir(path);
-		while (fds && (fe = readdir(fds))) {
-			char fdpath[600], line[128];
-			unsigned int flags = 0;
-			struct stat fst;
-
-			if (fe->d_name[0] == '.')
-				continue;
-			snprintf(fdpath, sizeof(fdpath), "%s/%s", path,
-				 fe->d_name);
-			if (stat(fdpath, &fst) || fst.st_ino != st->st_ino ||
-			    fst.st_dev != st->st_dev)
-				continue;
-			snprintf(fdpath, sizeof(fdpath), "/proc/%s/fdinfo/%s",
-				 de->d_name, fe->d_name);
-			f = fopen(fdpath, "r");
-			while (f && fgets(line, sizeof(line), f))
-				sscanf(line, "flags: %o", &flags);
-			if (f)
-				fclose(f);
-			snprintf(out + strlen(out), len - strlen(out),
-				 "%s%s/%s/%s/%s", out[0] ? "," : "",
-				 de->d_name, fe->d_name,
-				 (flags & O_ACCMODE) == O_RDONLY ? "r" :
-				 (flags & O_ACCMODE) == O_WRONLY ? "w" : "rw",
-				 esc);
-		}
-		if (fds)
-			closedir(fds);
+		snprintf(path, sizeof(path), "/proc/%s/task", de->d_name);
+		tasks = opendir(path);
+		while (tasks && (te = readdir(tasks)))
+			if (te->d_name[0] != '.')
+				task_holders(de->d_name, te->d_name, st, out,
+					     len);
+		if (tasks)
+			closedir(tasks);
 	}
 	if (proc)
 		closedir(proc);
-	sort_list(out);
+	sort_unique(out);
+}
+
+/* Is /proc/PID/fd/FD an O_PATH fd (which names a file, opens nothing)? */
+static int fd_is_opath(const char *pid, const char *fd)
+{
+	char path[128], line[128];
+	unsigned int flags = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%.31s/fdinfo/%.31s", pid, fd);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		sscanf(line, "flags: %o", &flags);
+	if (f)
+		fclose(f);
+	return !!(flags & O_PATH);
 }
 
 /*
- * The same from lsof(8), where there is one (not in the test VMs): its -F
- * fields p (pid), f (fd), a (access r/w/u) and i (inode), as pid/fd/mode.
+ * The same from lsof(8), where there is one: its -F fields p (pid), f (fd),
+ * a (access r/w/u), D (st_dev, hex) and i (inode), as pid/fd/mode.  lsof
+ * lists O_PATH fds too; those hold no pipe open and are left out.
  */
 static int lsof_holders(const struct stat *st, char *out, size_t len)
 {
 	char line[256], pid[32] = "", fd[32] = "", acc[8] = "";
+	unsigned long long dev = ~0ULL;
 	FILE *f;
 
-	if (access("/usr/bin/lsof", X_OK) && access("/usr/sbin/lsof", X_OK))
+	if (access("/usr/bin/lsof", X_OK) && access("/usr/sbin/lsof", X_OK) &&
+	    access("/bin/lsof", X_OK))
 		return -1;
-	f = popen("lsof -n -P -w -F pfai 2>/dev/null", "r");
+	f = popen("lsof -n -P -w -F pfaDi 2>/dev/null", "r");
 	if (!f)
 		return -1;
 	out[0] = '\0';
@@ -272,14 +364,19 @@ static int lsof_holders(const struct stat *st, char *out, size_t len)
 		case 'f':
 			snprintf(fd, sizeof(fd), "%.31s", line + 1);
 			acc[0] = '\0';
+			dev = ~0ULL;
 			break;
 		case 'a':
 			snprintf(acc, sizeof(acc), "%.7s",
 				 line[1] == 'u' ? "rw" : line + 1);
 			break;
+		case 'D':
+			dev = strtoull(line + 1, NULL, 16);
+			break;
 		case 'i':
 			if (strtoull(line + 1, NULL, 10) != st->st_ino ||
-			    fd[0] < '0' || fd[0] > '9')
+			    dev != st->st_dev || fd[0] < '0' || fd[0] > '9' ||
+			    fd_is_opath(pid, fd))
 				break;
 			snprintf(out + strlen(out), len - strlen(out),
 				 "%s%s/%s/%s", out[0] ? "," : "", pid, fd, acc);
@@ -622,7 +719,10 @@ static int proc_state(pid_t pid)
 int main(void)
 {
 	int a[2], b[2], c[2], e[2], f[2], p[2], q[2], g[2], sv[2], sync[2];
-	int fr, fw1, fw2, keep[2], i, ok, e_rm;
+	int fr, fw1, fw2, fpath, frw, keep[2], i, ok, e_rm, tsync[2];
+	char fifo2[64];
+	struct stat sd2;
+	pthread_t thread;
 	struct stat sa, sb, sc, sd, se, sf, sp, sq, sg;
 	char buf[8192], fifo[64], name[32], *text;
 	pid_t me = getpid(), wpid, rpid, fpid, ppid, qpid, gpid;
@@ -634,6 +734,17 @@ int main(void)
 	page = sysconf(_SC_PAGESIZE);
 	kt_load_or_skip();
 	prctl(PR_SET_NAME, "kt-parent");
+
+	/*
+	 * T first: the thread's unshared table copies every fd open at that
+	 * moment, and the other pipes must stay out of it.
+	 */
+	if (pipe(tsync))
+		tap_bail("pipe: %s", strerror(errno));
+	thr.sync = tsync[1];
+	if (pthread_create(&thread, NULL, do_thread, NULL) ||
+	    read(tsync[0], buf, 1) != 1 || buf[0] != 't')
+		tap_bail("thread with its own fd table did not start");
 
 	/* A: 1234 bytes written and unread. */
 	if (pipe(a) || pipe(b) || pipe(c) || pipe(e) || pipe(f) || pipe(p) ||
@@ -674,6 +785,17 @@ int main(void)
 	fw2 = buf[0];
 	if (write(fw1, "0123456789", 10) != 10)
 		tap_bail("write fifo: %s", strerror(errno));
+	/* An O_PATH fd names the FIFO but opens no pipe: not a holder. */
+	fpath = open(fifo, O_PATH);
+
+	/* D2: a FIFO opened once, O_RDWR. */
+	snprintf(fifo2, sizeof(fifo2), "/tmp/kt-fifo2-%d", me);
+	unlink(fifo2);
+	if (fpath < 0 || mkfifo(fifo2, 0600))
+		tap_bail("O_PATH, mkfifo: %s", strerror(errno));
+	frw = open(fifo2, O_RDWR);
+	if (frw < 0 || write(frw, "abc", 3) != 3 || fstat(frw, &sd2))
+		tap_bail("O_RDWR fifo: %s", strerror(errno));
 
 	/* E, F: resized up and down. */
 	if (fcntl(e[1], F_SETPIPE_SZ, 256 * 1024) != 256 * 1024 ||
@@ -753,6 +875,19 @@ int main(void)
 	holder(&w, me, fw1, "w", "kt-parent");
 	holder(&w, fpid, fw2, "w", "kt-fifo-w");
 	check_pipe("D (FIFO, 1 reader, 2 writers)", text, &sd, &w);
+
+	w = base(defsize);
+	w.kind = "fifo", w.used = 1, w.bytes = 3, w.head = 1;
+	w.files = 1, w.r_counter = 2, w.w_counter = 2;
+	holder(&w, me, frw, "rw", "kt-parent");
+	check_pipe("D2 (FIFO opened O_RDWR)", text, &sd2, &w);
+
+	/* Listed under the process id, with the thread's comm. */
+	w = base(defsize);
+	w.used = 1, w.bytes = 7, w.head = 1;
+	holder(&w, me, thr.fds[0], "r", "kt-thread");
+	holder(&w, me, thr.fds[1], "w", "kt-thread");
+	check_pipe("T (a thread's own fd table)", text, &thr.st, &w);
 
 	w = base(256 * 1024);
 	tap_is_int(fcntl(e[0], F_GETPIPE_SZ), 256 * 1024,
@@ -865,6 +1000,8 @@ int main(void)
 	for (i = 0; i < nchildren; i++)
 		waitpid(children[i], NULL, 0);
 	unlink(fifo);
+	unlink(fifo2);
+	close(fpath);
 	ok = kt_unload();
 	e_rm = errno;
 	tap_ok(ok == 0, "rmmod ipcscope%s%s", ok ? ": " : "",
