@@ -67,6 +67,14 @@ static __always_inline int msg_exit(long ret)
 	rec = bpf_map_lookup_elem(&inflight, &tid);
 	if (!rec)
 		return 0;
+	if (summary_mode) {
+		/* msgsnd's bytes are msgsz when it succeeds (it returns 0) */
+		summary_add(rec->type, (__u32)rec->msqid,
+			    ret == 0 && rec->type == IPCSCOPE_EV_MSGSND ?
+			    (long)rec->size : ret,
+			    bpf_ktime_get_ns() - rec->start_ns);
+		goto out;
+	}
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_lost();

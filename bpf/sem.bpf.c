@@ -118,6 +118,11 @@ static __always_inline int sem_exit(long ret)
 	rec = bpf_map_lookup_elem(&inflight, &tid);
 	if (!rec)
 		return 0;
+	if (summary_mode) {
+		summary_add(IPCSCOPE_EV_SEMOP, (__u32)rec->semid, ret,
+			    bpf_ktime_get_ns() - rec->start_ns);
+		goto out;
+	}
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_lost();

@@ -193,6 +193,13 @@ static __always_inline int on_generate(int sig, struct kernel_siginfo *info,
 	bpf_get_current_comm(sender_comm, sizeof(sender_comm));
 	if (!task_passes(sender, sender_comm) && !task_passes(ttgid, tcomm))
 		return 0;
+	if (summary_mode) {
+		/* per sender and signal; an error is a signal not queued */
+		summary_add(IPCSCOPE_EV_SIGNAL_GENERATE, sig,
+			    result == IPCSCOPE_SIG_DELIVERED ||
+			    result == IPCSCOPE_SIG_LOSE_INFO ? 0 : -1, 0);
+		return 0;
+	}
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -233,6 +240,13 @@ static __always_inline int on_deliver(int sig, struct kernel_siginfo *info,
 		when = take_generate(tgid, sig, 1, &found);
 	if (!task_wanted())
 		return 0;
+	if (summary_mode) {
+		/* per receiver and signal; the duration is the latency */
+		summary_add(IPCSCOPE_EV_SIGNAL_DELIVER, sig,
+			    when && when <= now ? 0 : -1,
+			    when && when <= now ? now - when : 0);
+		return 0;
+	}
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
