@@ -9,6 +9,8 @@
  *      an O_PATH fd on it that opens nothing
  *   D2 a FIFO opened once with O_RDWR
  *   T  a pipe in the fd table of a thread that unshared it
+ *   N  a reader blocked in a new pid namespace, where it is pid 1: shown
+ *      with its pid in the initial namespace
  *   E  grown with F_SETPIPE_SZ to 256 KiB, 5000 bytes in it
  *   F  shrunk with F_SETPIPE_SZ to one page
  *   P  a child in poll() on its read end
@@ -114,6 +116,27 @@ static void do_splice(const int *keep)
 	if (splice(keep[0], NULL, keep[1], NULL, 4096, 0) < 0)
 		_exit(1);
 	pause();
+}
+
+/*
+ * N: keep[0] the pipe's read end, keep[1] a pipe to report on.  Forks a
+ * reader in a new pid namespace, where it is pid 1, and reports its pid
+ * as seen from here.
+ */
+static void do_nsparent(const int *keep)
+{
+	pid_t pid;
+
+	if (unshare(CLONE_NEWPID))
+		_exit(1);
+	pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_NAME, "kt-ns1");
+		do_read1(keep);
+	}
+	if (pid < 0 || write(keep[1], &pid, sizeof(pid)) != sizeof(pid))
+		_exit(1);
+	waitpid(pid, NULL, 0);
 }
 
 static const char *fifo_path;
@@ -719,6 +742,9 @@ static int proc_state(pid_t pid)
 int main(void)
 {
 	int a[2], b[2], c[2], e[2], f[2], p[2], q[2], g[2], sv[2], sync[2];
+	int n[2], nsync[2];
+	pid_t nspid, ns1;
+	struct stat sn;
 	int fr, fw1, fw2, fpath, frw, keep[2], i, ok, e_rm, tsync[2];
 	char fifo2[64];
 	struct stat sd2;
@@ -810,12 +836,23 @@ int main(void)
 	keep[0] = q[0];
 	qpid = spawn("kt-epoller", keep, 1, do_epoll);
 
+	/* N: a reader that is pid 1 of its own pid namespace. */
+	if (pipe(n) || pipe(nsync))
+		tap_bail("pipe: %s", strerror(errno));
+	keep[0] = n[0];
+	keep[1] = nsync[1];
+	nspid = spawn("kt-nsparent", keep, 2, do_nsparent);
+	if (read(nsync[0], &ns1, sizeof(ns1)) != sizeof(ns1) || ns1 <= 0)
+		tap_bail("no reader in a new pid namespace");
+	close(nsync[0]);
+	close(nsync[1]);
+
 	/* G: splice() from an empty socket, asleep with G's mutex held. */
 	keep[0] = sv[1];
 	keep[1] = g[1];
 	gpid = spawn("kt-splicer", keep, 2, do_splice);
 
-	if (fstat(g[0], &sg) || fstat(a[0], &sa) || fstat(b[0], &sb) || fstat(c[0], &sc) ||
+	if (fstat(n[0], &sn) || fstat(g[0], &sg) || fstat(a[0], &sa) || fstat(b[0], &sb) || fstat(c[0], &sc) ||
 	    fstat(fr, &sd) || fstat(e[0], &se) || fstat(f[0], &sf) ||
 	    fstat(p[0], &sp) || fstat(q[0], &sq))
 		tap_bail("fstat: %s", strerror(errno));
@@ -829,6 +866,8 @@ int main(void)
 	free(wait_field(&sp, "rd_wait", buf));
 	free(wait_field(&sq, "rd_wait", "0/epoll"));
 	free(wait_field(&sg, "busy", "1"));
+	snprintf(buf, sizeof(buf), "%d/read", ns1);
+	free(wait_field(&sn, "rd_wait", buf));
 	tap_ok(proc_state(wpid) == 'S', "B: writer %d asleep (/proc stat)",
 	       wpid);
 	tap_ok(proc_state(rpid) == 'S', "C: reader %d asleep (/proc stat)",
@@ -923,12 +962,24 @@ int main(void)
 	holder(&w, me, g[1], "w", "kt-parent");
 	holder(&w, gpid, g[1], "w", "kt-splicer");
 	check_pipe("G (splice asleep holding the mutex)", text, &sg, &w);
+
+	/* Pids are the initial namespace's, not 1. */
+	w = base(defsize);
+	snprintf(name, sizeof(name), "%d/read", ns1);
+	w.rd_wait = name;
+	holder(&w, me, n[0], "r", "kt-parent");
+	holder(&w, me, n[1], "w", "kt-parent");
+	holder(&w, nspid, n[0], "r", "kt-nsparent");
+	holder(&w, ns1, n[0], "r", "kt-ns1");
+	check_pipe("N (reader is pid 1 of a pid namespace)", text, &sn, &w);
 	free(text);
 
 	/* The same waiters, seen through the waiters file. */
 	check_waiter("B", &sb, wpid, "kt-writer", "wr_wait", "write", 1,
 		     "autoremove_wake_function");
 	check_waiter("C", &sc, rpid, "kt rd,1", "rd_wait", "read", 1,
+		     "autoremove_wake_function");
+	check_waiter("N", &sn, ns1, "kt-ns1", "rd_wait", "read", 1,
 		     "autoremove_wake_function");
 	check_waiter("P", &sp, ppid, "kt-poller", "rd_wait", "poll", 0,
 		     "pollwake");
