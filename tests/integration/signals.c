@@ -6,7 +6,8 @@
  * (already_pending) and their one delivery's latency counts from the
  * first; a signal to a process that ignores it is "ignored" and never
  * delivered; a signal to a stopped process is delivered no sooner than
- * its SIGCONT.
+ * its SIGCONT; signals sent with tgkill to one thread are matched to
+ * their deliveries in that thread.
  */
 #include <signal.h>
 #include <string.h>
@@ -226,13 +227,67 @@ static void stopcont(void)
 	workload_free(&w);
 }
 
+static void thread_directed(void)
+{
+	const char *argv[] = { "signal-workload", "thread", "50", NULL };
+	long long pid, tid, sig, gen_ts[50];
+	int i, gen = 0, dlv = 0, bad_gen = 0, bad_dlv = 0, mismatched = 0;
+	struct workload w;
+	struct tracer t;
+
+	workload_start(&w, argv);
+	pid = fact_int(&w, "pid");
+	tid = fact_int(&w, "tid");
+	sig = fact_int(&w, "sig");
+	start(&t, sig, pid, 0);
+	workload_finish(&w);
+	tracer_stop(&t);
+
+	tap_ok(w.status == 0 && fact_int(&w, "handled") == 50,
+	       "thread: the second thread handled all 50");
+	for (i = 0; i < t.events.n; i++) {
+		const struct fj_object *e = &t.events.ev[i];
+		const char *type = fj_str(e, "type");
+
+		if (!strcmp(type, "signal_generate")) {
+			bad_gen += fj_int(e, "target_pid") != pid ||
+				   fj_int(e, "target_tid") != tid ||
+				   fj_true(e, "group") ||
+				   strcmp(fj_str(e, "code_name"), "SI_TKILL") ||
+				   strcmp(fj_str(e, "result"), "delivered");
+			if (gen < 50)
+				gen_ts[gen] = fj_int(e, "ts_ns");
+			gen++;
+		} else if (!strcmp(type, "signal_deliver")) {
+			bad_dlv += fj_int(e, "tid") != tid ||
+				   is_null(e, "latency_ns");
+			if (dlv < gen && dlv < 50 &&
+			    fj_int(e, "ts_ns") - gen_ts[dlv] !=
+			    fj_int(e, "latency_ns"))
+				mismatched++;
+			dlv++;
+		}
+	}
+	tap_ok(gen == 50 && dlv == 50, "thread: 50 generates, 50 delivers (%d, %d)",
+	       gen, dlv);
+	tap_is_int(bad_gen, 0,
+		   "thread: generates to tid %lld, not group, SI_TKILL, delivered",
+		   tid);
+	tap_is_int(bad_dlv + mismatched, 0,
+		   "thread: delivered in tid %lld, each latency from its own generate",
+		   tid);
+	tracer_free(&t);
+	workload_free(&w);
+}
+
 int main(void)
 {
 	require_root();
-	tap_plan(21);
+	tap_plan(25);
 	realtime();
 	pending();
 	ignored();
 	stopcont();
+	thread_directed();
 	return tap_done();
 }

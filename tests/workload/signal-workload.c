@@ -15,9 +15,14 @@
  *                                  ignores it (SIG_IGN)
  *   signal-workload stopcont MS    SIGSTOP the child, SIGUSR1 it, SIGCONT
  *                                  it MS ms later: then it handles USR1
+ *   signal-workload thread N       N tgkill(SIGRTMIN+2) from the main
+ *                                  thread to a second thread of the same
+ *                                  process, queued while it blocks them
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stdbool.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include "workload.h"
@@ -201,6 +206,57 @@ static int cmd_stopcont(int ms)
 	return reap(child);
 }
 
+struct thread_arg {
+	int sig;
+	int expect;
+	volatile pid_t tid;
+};
+
+/* The second thread: child_main's wait, without the _exit. */
+static void *thread_main(void *p)
+{
+	struct thread_arg *a = p;
+	sigset_t wait_mask;
+	int i;
+
+	a->tid = syscall(SYS_gettid);
+	sigprocmask(SIG_SETMASK, NULL, &wait_mask);
+	sigdelset(&wait_mask, SIGUSR2);
+	while (!go)
+		sigsuspend(&wait_mask);
+	block(a->sig, SIG_UNBLOCK);
+	for (i = 0; i < 100 && handled < a->expect; i++)
+		usleep(1000);
+	return NULL;
+}
+
+static int cmd_thread(int n)
+{
+	struct thread_arg a = { .sig = SIGRTMIN + 2, .expect = n };
+	pthread_t t;
+	int i;
+
+	handle(a.sig, false);
+	/* both threads start with the signals blocked; only the second one
+	 * lets them in, so each is taken by the thread it was sent to */
+	block(a.sig, SIG_BLOCK);
+	block(SIGUSR2, SIG_BLOCK);
+	if (pthread_create(&t, NULL, thread_main, &a))
+		die("pthread_create");
+	while (!a.tid)
+		usleep(1000);
+	fact("{\"pid\":%d,\"tid\":%d,\"sig\":%d}", getpid(), (int)a.tid,
+	     a.sig);
+	pause_for_test();
+	for (i = 0; i < n; i++)
+		if (syscall(SYS_tgkill, getpid(), a.tid, a.sig))
+			die("tgkill %d", i);
+	syscall(SYS_tgkill, getpid(), a.tid, SIGUSR2);
+	pthread_join(t, NULL);
+	fact("{\"sent\":%d,\"handled\":%d}", n, (int)handled);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -213,6 +269,8 @@ int main(int argc, char **argv)
 		return cmd_ignored(atoi(argv[2]));
 	if (!strcmp(mode, "stopcont") && argc == 3)
 		return cmd_stopcont(atoi(argv[2]));
-	fprintf(stderr, "usage: signal-workload rt N | pending K MS | ignored K | stopcont MS\n");
+	if (!strcmp(mode, "thread") && argc == 3)
+		return cmd_thread(atoi(argv[2]));
+	fprintf(stderr, "usage: signal-workload rt N | pending K MS | ignored K | stopcont MS | thread N\n");
 	return 2;
 }
