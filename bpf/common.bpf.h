@@ -119,7 +119,7 @@ static __always_inline void summary_add(__u32 type, __u64 object, __s64 ret,
 		.object = object,
 	};
 	struct ipcscope_summary_val *v;
-	__u32 slot;
+	__u64 slot;
 
 	v = bpf_map_lookup_elem(&summary, &key);
 	if (!v) {
@@ -143,6 +143,11 @@ static __always_inline void summary_add(__u32 type, __u64 object, __s64 ret,
 	slot = log2_u64(duration_ns);
 	if (slot >= IPCSCOPE_HIST_SLOTS)
 		slot = IPCSCOPE_HIST_SLOTS - 1;
+	/* The 6.1 verifier loses the clamp's bound on the register clang
+	 * indexes with ("R7 unbounded memory access"); a mask it cannot
+	 * optimise away (the barrier hides that it is a no-op) restores it. */
+	asm volatile("" : "+r"(slot));
+	slot &= IPCSCOPE_HIST_SLOTS - 1;
 	__sync_fetch_and_add(&v->hist[slot], 1);
 }
 
