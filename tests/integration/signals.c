@@ -183,14 +183,20 @@ static void ignored(void)
 
 	workload_start(&w, argv);
 	child = fact_int(&w, "child");
-	start(&t, SIGUSR1, fact_int(&w, "pid"), child);
+	/* -p the sender only: generates pass on their sender */
+	start(&t, SIGUSR1, fact_int(&w, "pid"), 0);
 	workload_finish(&w);
 	tracer_stop(&t);
 
 	tap_is_int(w.status, 0, "ignored: workload ran to the end");
 	tap_ok(events_count(&t.events, "signal_generate", 0, 0) == 3 &&
-	       count_result(&t.events, "ignored") == 3,
-	       "ignored: 3 generates, each result \"ignored\"");
+	       count_result(&t.events, "ignored") == 3 &&
+	       events_count(&t.events, "signal_generate",
+			    fact_int(&w, "pid"), 0) == 3 &&
+	       fj_int(events_nth(&t.events, "signal_generate", 0, 0, 2),
+		      "target_pid") == child,
+	       "ignored: 3 generates to %lld (-p of the sender), each \"ignored\"",
+	       child);
 	tap_is_int(events_count(&t.events, "signal_deliver", 0, 0), 0,
 		   "ignored: nothing delivered");
 	tracer_free(&t);
