@@ -21,6 +21,22 @@
 
 #define KT_DIR "/sys/kernel/debug/ipcscope"
 
+/* insmod $IPCSCOPE_KMOD: 0, or -1 with errno. */
+static inline int kt_load(void)
+{
+	const char *ko = getenv("IPCSCOPE_KMOD");
+	int fd, r, e;
+
+	fd = ko ? open(ko, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd < 0)
+		return -1;
+	r = syscall(SYS_finit_module, fd, "", 0);
+	e = errno;
+	close(fd);
+	errno = e;
+	return r;
+}
+
 /*
  * Load the module named by $IPCSCOPE_KMOD, or skip the whole program with
  * the reason.  A copy left loaded by an earlier run is unloaded first, so
