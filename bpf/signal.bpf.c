@@ -30,11 +30,14 @@
  * This bookkeeping ignores -p and -c (a filtered-out generate still
  * stamps the time its deliver will need).
  *
+ * Keys include the start time of the thread (or of the group leader), so
+ * a recycled pid never inherits a dead task's times.
+ *
  * Approximations: a signal consumed without signal_deliver (sigwait,
- * sigtimedwait, signalfd, flushed by exec or exit, SIGCONT discarding a
- * stop) leaves a stale time: a standard signal's is overwritten by its
- * next pending generate, a real-time signal's shifts that key's FIFO
- * until the task exits or the LRU map evicts it.  Deliveries whose time
+ * sigtimedwait, signalfd, flushed by exec, SIGCONT discarding a stop)
+ * leaves a stale time: a standard signal's is overwritten by its next
+ * pending generate, a real-time signal's shifts that key's FIFO until the
+ * task exits or the LRU map evicts it.  Deliveries whose time
  * is unknown say so (latency_known = 0) rather than guess.
  */
 #include "common.bpf.h"
@@ -53,6 +56,8 @@ struct sig_key {
 	__s32 sig;
 	__u32 group;
 	__u32 seq;		/* real-time signals: FIFO position */
+	__u64 born;		/* start_time of the thread, or of the group
+				 * leader: a recycled pid is another key */
 };
 
 struct sig_fifo {
@@ -111,10 +116,11 @@ static __always_inline int info_code(struct kernel_siginfo *info)
 	return BPF_CORE_READ(info, si_code);
 }
 
-static __always_inline void stamp_generate(__u32 id, int sig, int group,
-					   __u64 now)
+static __always_inline void stamp_generate(__u32 id, __u64 born, int sig,
+					   int group, __u64 now)
 {
-	struct sig_key key = { .id = id, .sig = sig, .group = group };
+	struct sig_key key = { .id = id, .sig = sig, .group = group,
+			       .born = born };
 	struct sig_fifo *fifo, fresh = {};
 
 	if (sig < SIGRTMIN_K) {
@@ -136,10 +142,11 @@ static __always_inline void stamp_generate(__u32 id, int sig, int group,
 }
 
 /* The generate time of the signal being delivered, 0 when unknown. */
-static __always_inline __u64 take_generate(__u32 id, int sig, int group,
-					   bool *found)
+static __always_inline __u64 take_generate(__u32 id, __u64 born, int sig,
+					   int group, bool *found)
 {
-	struct sig_key key = { .id = id, .sig = sig, .group = group };
+	struct sig_key key = { .id = id, .sig = sig, .group = group,
+			       .born = born };
 	struct sig_fifo *fifo;
 	__u64 *ts, when = 0;
 
@@ -187,7 +194,11 @@ static __always_inline int on_generate(int sig, struct kernel_siginfo *info,
 	now = bpf_ktime_get_ns();
 	if (result == IPCSCOPE_SIG_DELIVERED ||
 	    result == IPCSCOPE_SIG_LOSE_INFO)
-		stamp_generate(group ? ttgid : ttid, sig, !!group, now);
+		stamp_generate(group ? ttgid : ttid,
+			       group ? BPF_CORE_READ(task, group_leader,
+						     start_time) :
+				       BPF_CORE_READ(task, start_time),
+			       sig, !!group, now);
 
 	BPF_CORE_READ_STR_INTO(&tcomm, task, comm);
 	bpf_get_current_comm(sender_comm, sizeof(sender_comm));
@@ -228,6 +239,7 @@ static __always_inline int on_deliver(int sig, struct kernel_siginfo *info,
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
 	struct ipcscope_signal_deliver_event *e;
+	struct task_struct *cur;
 	unsigned long handler;
 	__u64 when, now;
 	bool found;
@@ -235,9 +247,13 @@ static __always_inline int on_deliver(int sig, struct kernel_siginfo *info,
 	if (!sig_wanted(sig) || tgid == self_tgid)
 		return 0;
 	now = bpf_ktime_get_ns();
-	when = take_generate(tid, sig, 0, &found);
+	cur = (struct task_struct *)bpf_get_current_task();
+	when = take_generate(tid, BPF_CORE_READ(cur, start_time), sig, 0,
+			     &found);
 	if (!found)
-		when = take_generate(tgid, sig, 1, &found);
+		when = take_generate(tgid, BPF_CORE_READ(cur, group_leader,
+							 start_time),
+				     sig, 1, &found);
 	if (!task_wanted())
 		return 0;
 	if (summary_mode) {
