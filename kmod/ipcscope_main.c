@@ -102,8 +102,9 @@ static void ips_show_pipe(struct seq_file *m, const struct ips_snap *s,
 		   p->ring_size, p->used, p->bytes);
 	seq_printf(m, " head=%u tail=%u nr_accounted=%u", p->head, p->tail,
 		   p->nr_accounted);
-	seq_printf(m, " readers=%u writers=%u files=%u r_counter=%u w_counter=%u busy=%u",
-		   p->readers, p->writers, p->files, p->r_counter,
+	seq_printf(m, " readers=%u writers=%u files=%u", p->readers,
+		   p->writers, p->files);
+	seq_printf(m, " r_counter=%u w_counter=%u busy=%u", p->r_counter,
 		   p->w_counter, p->busy);
 	seq_puts(m, " rd_wait=");
 	ips_put_queue(m, s, p, IPS_RD_WAIT);

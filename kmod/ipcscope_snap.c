@@ -30,9 +30,9 @@
  *     keeps pipe->files above zero, so the pipe_inode_info cannot be freed.
  *  4. Nested inside the mutex when we got it, as in pipe_write() waking
  *     readers, each wait queue's spinlock (irqsave: wake-ups come from
- *     interrupts), to copy the queue.  An entry stays on the queue, and its task alive, until its
- *     owner takes that same lock to remove it, so ->private may be followed
- *     while the lock is held.  task_lock() must not be taken here (an
+ *     interrupts), to copy the queue.  An entry stays on the queue, and its
+ *     task alive, until its owner takes that same lock to remove it, so
+ *     ->private may be followed while the lock is held.  task_lock() must not be taken here (an
  *     IRQ-unsafe lock inside an IRQ-safe one), so comm is copied racily,
  *     as tracepoints do.
  *

@@ -4,8 +4,8 @@
 #
 #   make kmod        build/kmod/SERIES/ipcscope.ko for every VM kernel of
 #                    tests/vm/kernels (headers from tests/vm/fetch-kernel)
-#   make checkpatch  checkpatch.pl --strict on kmod/; any error, warning or
-#                    check fails
+#   make checkpatch  checkpatch.pl --strict --max-line-length=80 on kmod/;
+#                    any error, warning or check fails
 #   make tests       also builds tests/kmod/*.c into build/tests/t/
 #
 # checkpatch.pl is not kept in the tree: it is unpacked into
@@ -47,7 +47,8 @@ $(CHECKPATCH):
 # checkpatch.pl exits 0 on CHECK-only reports: judge by its totals.
 checkpatch: $(CHECKPATCH)
 	@out=$$(perl $(CHECKPATCH) --strict --no-tree --no-summary --terse \
-		--show-types -f kmod/*.c kmod/*.h 2>&1); status=$$?; \
+		--show-types --max-line-length=80 -f kmod/*.c kmod/*.h 2>&1); \
+	status=$$?; \
 	if [ -n "$$out" ] || [ $$status -ne 0 ]; then \
 		echo "$$out"; echo "checkpatch: kmod/ is not clean"; exit 1; \
 	fi; \
