@@ -38,7 +38,7 @@ struct ips_pipe {
 	unsigned long ino;
 	dev_t dev;
 	bool fifo;
-	bool busy;		/* read without pipe->mutex, see ips_lock_pipe() */
+	bool busy;		/* read without pipe->mutex: ips_lock_pipe() */
 	unsigned int head;
 	unsigned int tail;
 	unsigned int max_usage;

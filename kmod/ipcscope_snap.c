@@ -32,9 +32,9 @@
  *     readers, each wait queue's spinlock (irqsave: wake-ups come from
  *     interrupts), to copy the queue.  An entry stays on the queue, and its
  *     task alive, until its owner takes that same lock to remove it, so
- *     ->private may be followed while the lock is held.  task_lock() must not be taken here (an
- *     IRQ-unsafe lock inside an IRQ-safe one), so comm is copied racily,
- *     as tracepoints do.
+ *     ->private may be followed while the lock is held.  task_lock() must
+ *     not be taken here (an IRQ-unsafe lock inside an IRQ-safe one), so
+ *     comm is copied racily, as tracepoints do.
  *
  * Nothing sleeps under a spinlock, no lock is held across a return to the
  * caller, and each lock is held for at most one bounded piece of work: one
@@ -304,9 +304,10 @@ static void ips_read_ring(struct ips_snap *s, u32 pidx,
 	p->bytes = 0;
 	p->first_buf = s->nr_bufs;
 	for (i = 0; i < p->used; i++) {
-		const struct pipe_buffer *pb = &pipe->bufs[(p->tail + i) & mask];
+		const struct pipe_buffer *pb;
 		struct ips_buf *b;
 
+		pb = &pipe->bufs[(p->tail + i) & mask];
 		p->bytes += pb->len;
 		/* Room was made before the locks; a ring grown since is cut. */
 		if (!s->want_bufs || s->nr_bufs == s->max_bufs)
