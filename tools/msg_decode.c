@@ -5,6 +5,7 @@
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include "msg_decode.h"
+#include "restart.h"
 
 #ifndef MSG_COPY
 #define MSG_COPY	040000
@@ -77,6 +78,7 @@ static void print_text(const struct ipcs_output *o,
 {
 	char clock[32], comm[IPCSCOPE_COMM_LEN], pid[16], msqid[16];
 	char mtype[24], want[24], size[24], flags[8], ret[24], lat[32];
+	int restart;
 
 	ipcs_format_clock(ipcs_wall_ns(o, e->hdr.ts_ns), clock, sizeof(clock));
 	ipcs_text_sanitize(comm, sizeof(comm), e->hdr.comm, sizeof(e->hdr.comm));
@@ -93,7 +95,8 @@ static void print_text(const struct ipcs_output *o,
 	snprintf(size, sizeof(size), "%" PRIu64, (uint64_t)e->size);
 	flag_letters(e->msgflg, flags, sizeof(flags));
 	if (e->ret < 0)
-		ipcs_errno_name((int)-e->ret, ret, sizeof(ret));
+		ipcs_errno_name(ipcs_user_errno(e->ret, &restart), ret,
+				sizeof(ret));
 	else
 		snprintf(ret, sizeof(ret), "%lld", (long long)e->ret);
 	snprintf(lat, sizeof(lat), e->duration_ns < 1000000000ULL ? "%.1f" :
@@ -108,6 +111,7 @@ static void print_json(const struct ipcs_output *o,
 {
 	FILE *out = o->out;
 	char flags[96];
+	int restart;
 
 	fprintf(out, "{\"type\":\"%s\",\"ts_ns\":%" PRId64
 		",\"pid\":%u,\"tid\":%u,\"comm\":",
@@ -126,9 +130,11 @@ static void print_json(const struct ipcs_output *o,
 	fprintf(out, ",\"requested\":%" PRIu64 ",\"bytes\":%lld",
 		(uint64_t)e->size, e->ret < 0 ? 0LL :
 		is_rcv(e) ? (long long)e->ret : (long long)e->size);
-	fprintf(out, ",\"msgflg\":%u,\"flags\":\"%s\",\"errno\":%lld"
-		",\"duration_ns\":%" PRIu64 ",\"tier\":\"%s\"}\n",
-		e->msgflg, flags, e->ret < 0 ? -(long long)e->ret : 0LL,
+	fprintf(out, ",\"msgflg\":%u,\"flags\":\"%s\",\"errno\":%d",
+		e->msgflg, flags, ipcs_user_errno(e->ret, &restart));
+	if (restart)
+		fprintf(out, ",\"restart\":%d", restart);
+	fprintf(out, ",\"duration_ns\":%" PRIu64 ",\"tier\":\"%s\"}\n",
 		(uint64_t)e->duration_ns, ipcs_tier_name(e->tier));
 }
 

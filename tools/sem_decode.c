@@ -4,6 +4,7 @@
 #include <sys/ipc.h>
 #include <sys/sem.h>
 #include "sem_decode.h"
+#include "restart.h"
 
 /* Columns: 15+7+15+6+10+15+7+7+9 and separators: 99. */
 #define SEM_TEXT_FMT "%-15s %7s %-15s %-6s %10s %-15s %7s %7s %9s\n"
@@ -62,6 +63,7 @@ static void print_text(const struct ipcs_output *o,
 {
 	char clock[32], comm[IPCSCOPE_COMM_LEN], pid[16], semid[16];
 	char ops[16], timeout[24], ret[24], lat[32];
+	int restart;
 
 	ipcs_format_clock(ipcs_wall_ns(o, e->hdr.ts_ns), clock, sizeof(clock));
 	ipcs_text_sanitize(comm, sizeof(comm), e->hdr.comm, sizeof(e->hdr.comm));
@@ -75,7 +77,8 @@ static void print_text(const struct ipcs_output *o,
 	else
 		snprintf(timeout, sizeof(timeout), "-");
 	if (e->ret < 0)
-		ipcs_errno_name((int)-e->ret, ret, sizeof(ret));
+		ipcs_errno_name(ipcs_user_errno(e->ret, &restart), ret,
+				sizeof(ret));
 	else
 		snprintf(ret, sizeof(ret), "%lld", (long long)e->ret);
 	/* tenths of a microsecond while they fit the column */
@@ -90,6 +93,7 @@ static void print_json(const struct ipcs_output *o,
 {
 	FILE *out = o->out;
 	unsigned int i, n = e->ops_copied;
+	int restart;
 
 	if (n > IPCSCOPE_SEM_MAX_OPS)
 		n = IPCSCOPE_SEM_MAX_OPS;
@@ -110,9 +114,10 @@ static void print_json(const struct ipcs_output *o,
 			(long long)e->timeout_ns);
 	else
 		fputs(",\"timeout_ns\":null", out);
-	fprintf(out, ",\"errno\":%lld,\"duration_ns\":%" PRIu64
-		",\"tier\":\"%s\"}\n",
-		e->ret < 0 ? -(long long)e->ret : 0LL,
+	fprintf(out, ",\"errno\":%d", ipcs_user_errno(e->ret, &restart));
+	if (restart)
+		fprintf(out, ",\"restart\":%d", restart);
+	fprintf(out, ",\"duration_ns\":%" PRIu64 ",\"tier\":\"%s\"}\n",
 		(uint64_t)e->duration_ns, ipcs_tier_name(e->tier));
 }
 

@@ -148,6 +148,7 @@ static void test_msg(void)
 	       fj_int(&obj, "mtype") == 3 && fj_int(&obj, "requested") == 8192 &&
 	       fj_int(&obj, "bytes") == 100 && fj_int(&obj, "errno") == 0,
 	       "msgrcv: msqid, msgtyp, mtype received, requested, bytes, errno");
+	tap_ok(!fj_has(&obj, "restart"), "msgrcv: no restart key on success");
 	tap_ok(fj_int(&obj, "msgflg") == (IPC_NOWAIT | MSG_EXCEPT) &&
 	       !strcmp(fj_str(&obj, "flags"), "IPC_NOWAIT|MSG_EXCEPT") &&
 	       fj_int(&obj, "duration_ns") == 5 &&
@@ -161,6 +162,12 @@ static void test_msg(void)
 	tap_ok(is_null(&obj, "mtype") && fj_int(&obj, "bytes") == 0 &&
 	       fj_int(&obj, "errno") == ENOMSG,
 	       "msgrcv failed: mtype null, bytes 0, errno ENOMSG");
+	fj_free(&obj);
+
+	e.ret = -514;	/* ERESTARTNOHAND: interrupted by a signal */
+	json((print_fn)msg_print_event, &e, sizeof(e), &obj);
+	tap_ok(fj_int(&obj, "errno") == EINTR && fj_int(&obj, "restart") == 514,
+	       "msgrcv interrupted: errno EINTR, restart 514 (ERESTARTNOHAND)");
 	fj_free(&obj);
 
 	e.hdr.type = IPCSCOPE_EV_MSGSND;
@@ -289,7 +296,7 @@ static void test_signal(void)
 
 int main(void)
 {
-	tap_plan(21);
+	tap_plan(24);
 	test_sem();
 	test_msg();
 	test_signal();
