@@ -36,7 +36,7 @@ BPF_OBJS := $(FAMILIES:%=$(OUTPUT)/bpf/%.bpf.o)
 SKELS    := $(FAMILIES:%=$(OUTPUT)/%.skel.h) $(OTHER_BPF:%=$(OUTPUT)/%.skel.h)
 
 TOOL_SRCS := tools/ipcscope.c tools/trace.c tools/probe_features.c tools/probe.c \
-	     tools/error.c tools/output.c tools/fdpath.c tools/family.c \
+	     tools/error.c tools/output.c tools/fdpath.c tools/family.c tools/cli.c \
 	     tools/pipes.c tools/pipes_bpf.c tools/pipes_debugfs.c tools/summary.c \
 	     $(FAMILIES:%=tools/%_decode.c) $(FAMILIES:%=tools/%_probe.c)
 TOOL_OBJS := $(TOOL_SRCS:tools/%.c=$(OUTPUT)/tools/%.o)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <unistd.h>
+#include "cli.h"
 #include "pipes.h"
 
 enum {
@@ -68,14 +69,10 @@ static error_t pipes_parser(int key, char *arg, struct argp_state *state)
 	struct pparse *pp = state->input;
 	struct pipes_opts *o = pp->opts;
 	unsigned long long v;
-	static FILE *devnull;
 
 	switch (key) {
 	case ARGP_KEY_INIT:
-		if (!devnull)
-			devnull = fopen("/dev/null", "we");
-		if (devnull)
-			state->err_stream = devnull;
+		ipcs_argp_one_line_errors(state);
 		return 0;
 	case 'f':
 		if (!strcmp(arg, "json"))

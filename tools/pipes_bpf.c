@@ -11,25 +11,13 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "cli.h"
 #include "ipcscope.h"
 #include "ipcscope_pipes.h"
 #include "pipes.h"
 #include "probe.h"
 #include "trace.h"
 #include "pipes_iter.skel.h"
-
-static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
-}
-
-static int warn(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
-}
 
 static int add_record(struct pipe_list *list,
 		      const struct ipcscope_pipe_holder *r)
@@ -79,7 +67,7 @@ int pipes_from_bpf(struct pipe_list *list, const struct pipes_opts *opts,
 	ssize_t n;
 
 	list->source = "bpf";
-	libbpf_set_print(opts->verbose ? warn : quiet);
+	ipcs_libbpf_logging(opts->verbose);
 	if (ipcs_check_privilege(err) ||
 	    kernel_info_open(&ki, opts->btf_path, err))
 		return -1;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include "cli.h"
 #include "probe_features.h"
 #include "family.h"
 #include "trace.h"
@@ -29,14 +30,10 @@ struct fparse {
 static error_t features_parser(int key, char *arg, struct argp_state *state)
 {
 	struct fparse *fp = state->input;
-	static FILE *devnull;
 
 	switch (key) {
 	case ARGP_KEY_INIT:
-		if (!devnull)
-			devnull = fopen("/dev/null", "we");
-		if (devnull)
-			state->err_stream = devnull;
+		ipcs_argp_one_line_errors(state);
 		return 0;
 	case 'f':
 		if (!strcmp(arg, "json"))
@@ -81,21 +78,6 @@ int features_parse_args(int argc, char **argv, struct features_opts *opts,
 		return -1;
 	}
 	return 0;
-}
-
-static int quiet_print(enum libbpf_print_level level, const char *fmt,
-		       va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
-}
-
-static int warn_print(enum libbpf_print_level level, const char *fmt,
-		      va_list ap)
-{
-	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
 }
 
 static const char *pipe_layout(const struct kernel_info *ki)
@@ -178,7 +160,7 @@ int features_run(const struct features_opts *opts, struct ipcs_error *err)
 	bool json = opts->format == IPCS_FMT_JSON;
 	unsigned int f;
 
-	libbpf_set_print(opts->verbose ? warn_print : quiet_print);
+	ipcs_libbpf_logging(opts->verbose);
 	if (ipcs_check_privilege(err) ||
 	    kernel_info_open(&ki, opts->btf_path, err))
 		return -1;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "cli.h"
 #include "fdpath.h"
 #include "pipe_decode.h"
 #include "sem_decode.h"
@@ -228,16 +229,10 @@ static int parse_option(struct parse_state *ps, int key, const char *arg)
 static error_t trace_argp_parser(int key, char *arg, struct argp_state *state)
 {
 	struct parse_state *ps = state->input;
-	static FILE *devnull;
 
 	switch (key) {
 	case ARGP_KEY_INIT:
-		/* getopt already names a bad option on stderr; drop argp's
-		 * "Try --help" line so every usage error is one line. */
-		if (!devnull)
-			devnull = fopen("/dev/null", "we");
-		if (devnull)
-			state->err_stream = devnull;
+		ipcs_argp_one_line_errors(state);
 		return 0;
 	case ARGP_KEY_ARG:
 		ipcs_fail(ps->err, IPCS_EXIT_USAGE, "unexpected argument '%s'",
@@ -508,23 +503,6 @@ static void print_summary(struct trace_run *run, int map_fd, double *since)
 	check_stdout(run);
 }
 
-static int libbpf_print_verbose(enum libbpf_print_level level,
-				const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-static int libbpf_print_quiet(enum libbpf_print_level level,
-			      const char *fmt, va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
-}
-
 /*
  * Attach one family in the requested tier, or in auto mode in the first
  * tier that loads and attaches; with -v each tier passed over says why.
@@ -578,8 +556,7 @@ int trace_run(const struct trace_opts *opts, struct ipcs_error *err)
 	double deadline = 0;
 	int ret = -1, n;
 
-	libbpf_set_print(opts->cfg.verbose ? libbpf_print_verbose :
-			 libbpf_print_quiet);
+	ipcs_libbpf_logging(opts->cfg.verbose);
 	if (ipcs_check_privilege(err) || kernel_info_open(&ki, opts->cfg.btf_path, err))
 		goto out;
 	for (f = 0; f < ipcs_nfamilies; f++) {
