@@ -44,6 +44,10 @@ static __always_inline int msg_enter(__u8 type, int msqid, __s64 mtype,
 
 	if (!task_wanted())
 		return 0;
+	/* a call still in flight on this thread lost its return (a kernel
+	 * out of kretprobe slots): count its event as lost, not silently */
+	if (bpf_map_lookup_elem(&inflight, &tid))
+		count_lost();
 	rec.type = type;
 	rec.msqid = msqid;
 	rec.mtype = mtype;
@@ -138,7 +142,7 @@ int BPF_PROG(msgrcv_fexit, int msqid, void *buf, size_t bufsz, long msgtyp,
 }
 
 /* Tier 2: kprobes. */
-SEC("kprobe/do_msgsnd")
+SEC("kprobe")
 int BPF_KPROBE(msgsnd_kprobe, int msqid, long mtype, void *mtext,
 	       size_t msgsz, int msgflg)
 {
@@ -146,7 +150,7 @@ int BPF_KPROBE(msgsnd_kprobe, int msqid, long mtype, void *mtext,
 			 msgsz, msgflg);
 }
 
-SEC("kprobe/do_msgrcv")
+SEC("kprobe")
 int BPF_KPROBE(msgrcv_kprobe, int msqid, void *buf, size_t bufsz,
 	       long msgtyp, int msgflg)
 {
@@ -154,13 +158,13 @@ int BPF_KPROBE(msgrcv_kprobe, int msqid, void *buf, size_t bufsz,
 			 bufsz, msgflg);
 }
 
-SEC("kretprobe/do_msgsnd")
+SEC("kretprobe")
 int BPF_KRETPROBE(msgsnd_kretprobe, long ret)
 {
 	return msg_exit(ret);
 }
 
-SEC("kretprobe/do_msgrcv")
+SEC("kretprobe")
 int BPF_KRETPROBE(msgrcv_kretprobe, long ret)
 {
 	return msg_exit(ret);

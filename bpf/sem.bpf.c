@@ -100,6 +100,10 @@ static __always_inline int sem_enter(int semid, const void *sops,
 
 	if (!task_wanted())
 		return 0;
+	/* a call still in flight on this thread lost its return (a kernel
+	 * out of kretprobe slots): count its event as lost, not silently */
+	if (bpf_map_lookup_elem(&inflight, &tid))
+		count_lost();
 	rec.semid = semid;
 	rec.nsops = nsops;
 	copy_ops(&rec, sops, sops_in_user);

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "family.h"
@@ -36,14 +37,54 @@ static void set_autoload(struct msg_bpf *skel, enum ipcscope_tier tier)
 	bpf_program__set_autoload(skel->progs.tp_exit_msgrcv, tp);
 }
 
+/* The kretprobe events the kprobe tier made, one per function. */
+struct msg_priv {
+	char kretprobe[2][IPCS_KRETPROBE_NAME_LEN];
+};
+
+/*
+ * Entry kprobes through libbpf; the kretprobes with room for every task
+ * asleep in msgsnd or msgrcv (see ipcs_attach_kretprobe).
+ */
+static int msg_attach(struct family_probe *p, struct ipcs_error *err)
+{
+	struct bpf_program *entry[2], *ret[2];
+	struct msg_priv *priv = p->priv;
+	struct msg_bpf *skel = p->skel;
+	char what[96];
+	int i;
+
+	if (p->tier != IPCSCOPE_TIER_KPROBE)
+		return family_attach_loaded(p, err);
+	entry[0] = skel->progs.msgsnd_kprobe;
+	entry[1] = skel->progs.msgrcv_kprobe;
+	ret[0] = skel->progs.msgsnd_kretprobe;
+	ret[1] = skel->progs.msgrcv_kretprobe;
+	for (i = 0; i < 2; i++) {
+		snprintf(what, sizeof(what), "kprobe to %s", msg_funcs[i]);
+		if (link_set_add(&p->links, bpf_program__attach_kprobe(
+				 entry[i], false, msg_funcs[i]), what, err))
+			return -1;
+		snprintf(what, sizeof(what), "kretprobe to %s", msg_funcs[i]);
+		if (link_set_add(&p->links, ipcs_attach_kretprobe(
+				 ret[i], msg_funcs[i], IPCS_KRETPROBE_MAXACTIVE,
+				 priv->kretprobe[i]), what, err))
+			return -1;
+	}
+	return 0;
+}
+
 static int check_tier_prerequisites(const struct kernel_info *ki,
 				    enum ipcscope_tier tier,
 				    struct ipcs_error *err)
 {
 	unsigned int i;
 
+	/* tracepoints and kretprobe events both need tracefs */
+	if (tier != IPCSCOPE_TIER_FENTRY && ipcs_mount_tracefs(err))
+		return -1;
 	if (tier == IPCSCOPE_TIER_TRACEPOINT)
-		return ipcs_mount_tracefs(err);
+		return 0;
 	if (tier == IPCSCOPE_TIER_KPROBE && !ipcs_kprobes_supported())
 		return ipcs_fail(err, IPCS_EXIT_FAIL,
 				 "kernel has no kprobe support (no kprobe PMU, no kprobe_events)");
@@ -68,6 +109,9 @@ static int msg_open(struct family_probe *p, const struct kernel_info *ki,
 		    .btf_custom_path = cfg->btf_path);
 	struct msg_bpf *skel;
 
+	p->priv = calloc(1, sizeof(struct msg_priv));
+	if (!p->priv)
+		return ipcs_fail(err, IPCS_EXIT_FAIL, "out of memory");
 	if (check_tier_prerequisites(ki, tier, err))
 		return -1;
 	skel = msg_bpf__open_opts(&opts);
@@ -90,13 +134,21 @@ static int msg_open(struct family_probe *p, const struct kernel_info *ki,
 
 static void msg_destroy(struct family_probe *p)
 {
+	struct msg_priv *priv = p->priv;
+
 	msg_bpf__destroy(p->skel);
+	if (priv) {
+		ipcs_kretprobe_remove(priv->kretprobe[0]);
+		ipcs_kretprobe_remove(priv->kretprobe[1]);
+	}
+	free(priv);
 }
 
 const struct ipcs_family msg_family = {
 	.name = "msg",
 	.what = "SysV message queue operations",
 	.open = msg_open,
+	.attach = msg_attach,
 	.destroy = msg_destroy,
 	.print_header = msg_print_header,
 };

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/perf_event.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "probe.h"
 
@@ -133,4 +137,99 @@ int ipcs_mount_tracefs(struct ipcs_error *err)
 				 "tracepoint: tracefs is not mounted and mounting it on /sys/kernel/tracing failed: %s",
 				 strerror(errno));
 	return 0;
+}
+
+/* ---- kretprobes with room for many sleepers ------------------------------ */
+
+static const char *tracefs_dir(void)
+{
+	if (!access("/sys/kernel/tracing/kprobe_events", F_OK))
+		return "/sys/kernel/tracing";
+	return "/sys/kernel/debug/tracing";
+}
+
+static int write_kprobe_events(const char *line)
+{
+	char path[128];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/kprobe_events", tracefs_dir());
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, line, strlen(line)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+void ipcs_kretprobe_remove(const char *event)
+{
+	char line[IPCS_KRETPROBE_NAME_LEN + 16];
+
+	if (!event[0])
+		return;
+	snprintf(line, sizeof(line), "-:kprobes/%s\n", event);
+	write_kprobe_events(line);
+}
+
+struct bpf_link *ipcs_attach_kretprobe(struct bpf_program *prog,
+				       const char *func, int maxactive,
+				       char event[IPCS_KRETPROBE_NAME_LEN])
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_TRACEPOINT,
+		.size = sizeof(attr),
+		.sample_period = 1,
+		.wakeup_events = 1,
+	};
+	char line[256], path[256], idbuf[32];
+	struct bpf_link *link;
+	int fd, pfd, err, n;
+
+	snprintf(event, IPCS_KRETPROBE_NAME_LEN, "ipcscope_%d_%s", getpid(),
+		 func);
+	snprintf(line, sizeof(line), "r%d:kprobes/%s %s\n", maxactive, event,
+		 func);
+	err = write_kprobe_events(line);
+	if (err == -EEXIST) {
+		/* left by a dead collector whose pid this one reuses */
+		ipcs_kretprobe_remove(event);
+		err = write_kprobe_events(line);
+	}
+	if (err) {
+		event[0] = '\0';
+		errno = -err;
+		return NULL;
+	}
+	snprintf(path, sizeof(path), "%s/events/kprobes/%s/id", tracefs_dir(),
+		 event);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, idbuf, sizeof(idbuf) - 1);
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		goto fail;
+	idbuf[n] = '\0';
+	attr.config = strtoull(idbuf, NULL, 10);
+	/* cpu 0, any pid: BPF programs run on every CPU regardless */
+	pfd = syscall(SYS_perf_event_open, &attr, -1, 0, -1,
+		      PERF_FLAG_FD_CLOEXEC);
+	if (pfd < 0) {
+		err = errno;
+		goto fail;
+	}
+	link = bpf_program__attach_perf_event(prog, pfd);
+	if (!link) {
+		err = errno;
+		close(pfd);
+		goto fail;
+	}
+	return link;
+fail:
+	ipcs_kretprobe_remove(event);
+	event[0] = '\0';
+	errno = err ? err : EINVAL;
+	return NULL;
 }

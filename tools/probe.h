@@ -54,6 +54,22 @@ int link_set_add(struct link_set *set, struct bpf_link *link,
 		 const char *what, struct ipcs_error *err);
 void link_set_destroy(struct link_set *set);
 
+/*
+ * A kretprobe on @func with room for @maxactive calls in flight, created
+ * as a kprobe event through tracefs and attached as a perf event.  The
+ * kprobe PMU that bpf_program__attach_kprobe() uses gets the kernel's
+ * default, max(10, 2 * CPUs): a task asleep in the function holds one
+ * slot, and the returns of calls beyond it are dropped without a trace.
+ * The event's name goes into @event; ipcs_kretprobe_remove() deletes it
+ * once the link is destroyed.  NULL and errno on failure.
+ */
+#define IPCS_KRETPROBE_NAME_LEN 64
+#define IPCS_KRETPROBE_MAXACTIVE 4096	/* the most trace_kprobe takes */
+struct bpf_link *ipcs_attach_kretprobe(struct bpf_program *prog,
+				       const char *func, int maxactive,
+				       char event[IPCS_KRETPROBE_NAME_LEN]);
+void ipcs_kretprobe_remove(const char *event);
+
 /* Parse "auto", "fentry" etc.; -1 for an unknown name. */
 int ipcs_tier_parse(const char *name);
 

@@ -81,9 +81,21 @@ static void set_autoload(struct sem_bpf *skel, enum ipcscope_tier tier,
 	bpf_program__set_autoload(skel->progs.tp_exit_semtimedop, tp);
 }
 
+/* What the loader keeps: the function, and the kretprobe event it made. */
+struct sem_priv {
+	const struct sem_func *fn;
+	char kretprobe[IPCS_KRETPROBE_NAME_LEN];
+};
+
+/*
+ * Every task asleep in a P holds a kretprobe slot until it returns, so the
+ * kretprobe gets IPCS_KRETPROBE_MAXACTIVE slots rather than the kernel's
+ * default (10 on a 2-CPU machine: the 11th sleeper's event was lost).
+ */
 static int sem_attach(struct family_probe *p, struct ipcs_error *err)
 {
-	const struct sem_func *fn = p->priv;
+	struct sem_priv *priv = p->priv;
+	const struct sem_func *fn = priv->fn;
 	struct sem_bpf *skel = p->skel;
 	char what[96];
 
@@ -94,8 +106,9 @@ static int sem_attach(struct family_probe *p, struct ipcs_error *err)
 			 skel->progs.sem_kprobe, false, fn->name), what, err))
 		return -1;
 	snprintf(what, sizeof(what), "kretprobe to %s", fn->name);
-	return link_set_add(&p->links, bpf_program__attach_kprobe(
-			    skel->progs.sem_kretprobe, true, fn->name),
+	return link_set_add(&p->links, ipcs_attach_kretprobe(
+			    skel->progs.sem_kretprobe, fn->name,
+			    IPCS_KRETPROBE_MAXACTIVE, priv->kretprobe),
 			    what, err);
 }
 
@@ -106,12 +119,16 @@ static int sem_open(struct family_probe *p, const struct kernel_info *ki,
 	LIBBPF_OPTS(bpf_object_open_opts, opts,
 		    .btf_custom_path = cfg->btf_path);
 	const struct sem_func *fn = NULL;
+	struct sem_priv *priv = calloc(1, sizeof(*priv));
 	struct sem_bpf *skel;
 
-	if (tier == IPCSCOPE_TIER_TRACEPOINT) {
-		if (ipcs_mount_tracefs(err))
-			return -1;
-	} else {
+	if (!priv)
+		return ipcs_fail(err, IPCS_EXIT_FAIL, "out of memory");
+	p->priv = priv;
+	/* tracepoints and kretprobe events both need tracefs */
+	if (tier != IPCSCOPE_TIER_FENTRY && ipcs_mount_tracefs(err))
+		return -1;
+	if (tier != IPCSCOPE_TIER_TRACEPOINT) {
 		if (tier == IPCSCOPE_TIER_KPROBE && !ipcs_kprobes_supported())
 			return ipcs_fail(err, IPCS_EXIT_FAIL,
 					 "kernel has no kprobe support (no kprobe PMU, no kprobe_events)");
@@ -119,7 +136,7 @@ static int sem_open(struct family_probe *p, const struct kernel_info *ki,
 		if (!fn)
 			return -1;
 	}
-	p->priv = (void *)fn;
+	priv->fn = fn;
 	skel = sem_bpf__open_opts(&opts);
 	if (!skel)
 		return ipcs_fail(err, IPCS_EXIT_FAIL,
@@ -141,7 +158,12 @@ static int sem_open(struct family_probe *p, const struct kernel_info *ki,
 
 static void sem_destroy(struct family_probe *p)
 {
-	sem_bpf__destroy(p->skel);	/* p->priv is static data */
+	struct sem_priv *priv = p->priv;
+
+	sem_bpf__destroy(p->skel);
+	if (priv)
+		ipcs_kretprobe_remove(priv->kretprobe);	/* links are gone */
+	free(priv);
 }
 
 const struct ipcs_family sem_family = {

@@ -177,12 +177,53 @@ static void errors(void)
 	workload_free(&w);
 }
 
+/*
+ * Many tasks asleep in the traced function at once: a kretprobe has a
+ * fixed number of return slots (maxactive) and drops the returns beyond
+ * them; those must be counted as lost, never vanish.
+ */
+static void crowd(void)
+{
+	const char *argv[] = { "sem-workload", "crowd", "64", NULL };
+	long long semid, lost = 0;
+	int i, waits = 0;
+	struct workload w;
+	struct tracer t;
+
+	workload_start(&w, argv);
+	semid = fact_int(&w, "semid");
+	/* the children are forked later: follow them by command name */
+	tracer_start(&t, (const char *[]){ "-t", "sem", "-c", "sem-workload",
+					  NULL });
+	workload_finish(&w);
+	tracer_stop(&t);
+
+	for (i = 0; i < t.events.n; i++) {
+		const struct fj_object *e = &t.events.ev[i];
+
+		if (!strcmp(fj_str(e, "type"), "lost"))
+			lost += fj_int(e, "count");
+		else if (!strcmp(fj_str(e, "type"), "semop") &&
+			 fj_int(e, "semid") == semid && fj_int(e, "nsops") == 1 &&
+			 fj_int(e, "errno") == 0 && fj_int(e, "pid") != fact_int(&w, "pid"))
+			waits++;
+	}
+	tap_is_int(fact_int(&w, "released"), 64,
+		   "crowd: 64 children slept in P together and were released");
+	tap_ok(waits + lost == 64,
+	       "crowd: %d P events + %lld lost = the 64 waits", waits, lost);
+	tap_is_int(waits, 64, "crowd: all 64 P events there");
+	tracer_free(&t);
+	workload_free(&w);
+}
+
 int main(void)
 {
 	require_root();
-	tap_plan(18);
+	tap_plan(21);
 	pairs();
 	block();
 	errors();
+	crowd();
 	return tap_done();
 }

@@ -9,6 +9,8 @@
  *                           after the child is seen asleep
  *   sem-workload errors     IPC_NOWAIT P on 0 (EAGAIN), a P whose set is
  *                           removed under it (EIDRM), 10 ops in one call
+ *   sem-workload crowd N    N children asleep in P at once, released by
+ *                           one V of +N
  */
 #define _GNU_SOURCE
 #include <stdbool.h>
@@ -162,6 +164,42 @@ static int cmd_errors(void)
 	return 0;
 }
 
+static int cmd_crowd(int n)
+{
+	struct sembuf release = { .sem_num = 0, .sem_op = n };
+	int id = new_set(1), i, ok = 0, status;
+	pid_t *kids = calloc(n, sizeof(*kids));
+
+	if (!kids)
+		die("calloc");
+	fact("{\"pid\":%d,\"semid\":%d,\"waiters\":%d}", getpid(), id, n);
+	pause_for_test();
+	for (i = 0; i < n; i++) {
+		kids[i] = fork();
+		if (kids[i] < 0)
+			die("fork");
+		if (kids[i] == 0)
+			_exit(sem_op(id, 0, -1, 0, NULL) ? 1 : 0);
+	}
+	/* all of them asleep in the kernel at the same time */
+	for (i = 0; i < 100000 && semctl(id, 0, GETNCNT) < n; i++)
+		usleep(1000);
+	if (semctl(id, 0, GETNCNT) < n) {
+		errno = ETIMEDOUT;
+		die("only %d of %d children waiting", semctl(id, 0, GETNCNT), n);
+	}
+	if (semop(id, &release, 1))
+		die("release");
+	for (i = 0; i < n; i++)
+		if (waitpid(kids[i], &status, 0) == kids[i] &&
+		    WIFEXITED(status) && !WEXITSTATUS(status))
+			ok++;
+	fact("{\"released\":%d}", ok);
+	semctl(id, 0, IPC_RMID);
+	free(kids);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -172,6 +210,8 @@ int main(int argc, char **argv)
 		return cmd_block(atoi(argv[2]));
 	if (!strcmp(mode, "errors") && argc == 2)
 		return cmd_errors();
-	fprintf(stderr, "usage: sem-workload pv N | block MS | errors\n");
+	if (!strcmp(mode, "crowd") && argc == 3)
+		return cmd_crowd(atoi(argv[2]));
+	fprintf(stderr, "usage: sem-workload pv N | block MS | errors | crowd N\n");
 	return 2;
 }
