@@ -202,12 +202,49 @@ static void full(void)
 	workload_free(&w);
 }
 
+/* 64 receivers asleep at once: none of their events may vanish. */
+static void crowd(void)
+{
+	const char *argv[] = { "msg-workload", "crowd", "64", NULL };
+	long long msqid, pid, lost = 0;
+	int i, rcvs = 0;
+	struct workload w;
+	struct tracer t;
+
+	workload_start(&w, argv);
+	msqid = fact_int(&w, "msqid");
+	pid = fact_int(&w, "pid");
+	tracer_start(&t, (const char *[]){ "-t", "msg", "-c", "msg-workload",
+					  NULL });
+	workload_finish(&w);
+	tracer_stop(&t);
+
+	for (i = 0; i < t.events.n; i++) {
+		const struct fj_object *e = &t.events.ev[i];
+
+		if (!strcmp(fj_str(e, "type"), "lost"))
+			lost += fj_int(e, "count");
+		else if (!strcmp(fj_str(e, "type"), "msgrcv") &&
+			 fj_int(e, "msqid") == msqid && fj_int(e, "pid") != pid &&
+			 fj_int(e, "errno") == 0 && fj_int(e, "bytes") == 3)
+			rcvs++;
+	}
+	tap_is_int(fact_int(&w, "woken"), 64,
+		   "crowd: 64 children slept in msgrcv together and got a message");
+	tap_ok(rcvs == 64 && lost == 0,
+	       "crowd: all 64 msgrcv events there (%d), none lost (%lld)", rcvs,
+	       lost);
+	tracer_free(&t);
+	workload_free(&w);
+}
+
 int main(void)
 {
 	require_root();
-	tap_plan(21);
+	tap_plan(23);
 	send_receive();
 	block();
 	full();
+	crowd();
 	return tap_done();
 }

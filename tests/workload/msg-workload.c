@@ -11,6 +11,8 @@
  *   msg-workload full       a queue shrunk to 1024 bytes, filled; one more
  *                           msgsnd with IPC_NOWAIT (EAGAIN); msgrcv with
  *                           IPC_NOWAIT of an absent type (ENOMSG)
+ *   msg-workload crowd N    N children asleep in msgrcv at once, woken by
+ *                           N messages
  */
 #define _GNU_SOURCE
 #include <stdbool.h>
@@ -188,6 +190,40 @@ static int cmd_full(void)
 	return 0;
 }
 
+static int cmd_crowd(int n)
+{
+	static struct message m = { .mtype = 1, .mtext = "go" };
+	int id = new_queue(), i, ok = 0, status;
+	pid_t *kids = calloc(n, sizeof(*kids));
+
+	if (!kids)
+		die("calloc");
+	fact("{\"pid\":%d,\"msqid\":%d,\"waiters\":%d}", getpid(), id, n);
+	pause_for_test();
+	for (i = 0; i < n; i++) {
+		kids[i] = fork();
+		if (kids[i] < 0)
+			die("fork");
+		if (kids[i] == 0)
+			_exit(msgrcv(id, &m, MAX_TEXT, 0, 0) == 3 ? 0 : 1);
+	}
+	/* wait until every child is asleep in msgrcv: /proc/sysvipc has no
+	 * waiter count, so look at each child */
+	for (i = 0; i < n; i++)
+		wait_blocked(kids[i]);
+	for (i = 0; i < n; i++)
+		if (msgsnd(id, &m, 3, 0))
+			die("msgsnd");
+	for (i = 0; i < n; i++)
+		if (waitpid(kids[i], &status, 0) == kids[i] &&
+		    WIFEXITED(status) && !WEXITSTATUS(status))
+			ok++;
+	fact("{\"woken\":%d}", ok);
+	msgctl(id, IPC_RMID, NULL);
+	free(kids);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -198,6 +234,8 @@ int main(int argc, char **argv)
 		return cmd_block(atoi(argv[2]));
 	if (!strcmp(mode, "full") && argc == 2)
 		return cmd_full();
-	fprintf(stderr, "usage: msg-workload sr N | block MS | full\n");
+	if (!strcmp(mode, "crowd") && argc == 3)
+		return cmd_crowd(atoi(argv[2]));
+	fprintf(stderr, "usage: msg-workload sr N | block MS | full | crowd N\n");
 	return 2;
 }
