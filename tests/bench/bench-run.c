@@ -25,8 +25,10 @@
  *    it holds, then stop it with the stop signal (default SIGINT), reap it
  *    and close its standard input (a pipe from us).
  * 5. Write DIR/meta.json: attach_ns, cpu_ns (tracer CPU from just before
- *    the start signal to the end of draining), hwm_kb, map_bytes,
- *    drain_ns, statuses.
+ *    the start signal to the end of draining), ctxsw (its context switches
+ *    in that time: how often it was woken), hwm_kb, map_bytes, prog_run_ns
+ *    and prog_runs (its BPF programs' run time and runs in that time; 0
+ *    unless kernel.bpf_stats_enabled=1), drain_ns, statuses.
  *
  *   bench-run --child-ready
  * prints "bench-ready" on stderr and waits for end of file on stdin: the
@@ -248,6 +250,50 @@ static long long proc_map_bytes(pid_t pid, int *nmaps)
 	return total;
 }
 
+/*
+ * Run time and count of the BPF programs a process holds (fdinfo's
+ * run_time_ns / run_cnt: zero unless kernel.bpf_stats_enabled=1).
+ */
+static void proc_prog_stats(pid_t pid, long long *run_ns, long long *runs)
+{
+	char path[320], link[64], line[256];
+	struct dirent *d;
+	DIR *dp;
+
+	*run_ns = *runs = 0;
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	dp = opendir(path);
+	if (!dp) {
+		*run_ns = *runs = -1;
+		return;
+	}
+	while ((d = readdir(dp))) {
+		long long v;
+		ssize_t l;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/fd/%s", (int)pid, d->d_name);
+		l = readlink(path, link, sizeof(link) - 1);
+		if (l <= 0)
+			continue;
+		link[l] = '\0';
+		if (strcmp(link, "anon_inode:bpf-prog"))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fdinfo/%s", (int)pid, d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "run_time_ns: %lld", &v) == 1)
+				*run_ns += v;
+			if (sscanf(line, "run_cnt: %lld", &v) == 1)
+				*runs += v;
+		}
+		fclose(f);
+	}
+	closedir(dp);
+}
+
 static long long file_size(const char *path)
 {
 	struct stat st;
@@ -325,7 +371,8 @@ int main(int argc, char **argv)
 	unsigned long long t_fork, attach_ns = 0, t_go, t_done, t_drained;
 	long long cpu0 = -1, cpu1 = -1, cpu_total = -1, last_cpu, last_size, c, s;
 	long hwm_kb = -1, rss_kb = -1;
-	long long map_bytes = -1;
+	long long map_bytes = -1, prog_ns0 = -1, prog_ns1 = -1, prog_runs0 = -1,
+		  prog_runs1 = -1, csw0 = -1, csw1 = -1;
 	int nmaps = 0, pin[2];
 	size_t got = 0;
 	ssize_t n;
@@ -485,6 +532,9 @@ int main(int argc, char **argv)
 		}
 		attach_ns = now_ns() - t_fork;
 		cpu0 = proc_cpu_ns(tracer);
+		csw0 = proc_status_kb(tracer, "voluntary_ctxt_switches") +
+		       proc_status_kb(tracer, "nonvoluntary_ctxt_switches");
+		proc_prog_stats(tracer, &prog_ns0, &prog_runs0);
 	}
 
 	/* 3. the timed run */
@@ -520,6 +570,9 @@ int main(int argc, char **argv)
 		t_drained = now_ns();
 		if (tracer > 0) {
 			cpu1 = proc_cpu_ns(tracer);
+			csw1 = proc_status_kb(tracer, "voluntary_ctxt_switches") +
+			       proc_status_kb(tracer, "nonvoluntary_ctxt_switches");
+			proc_prog_stats(tracer, &prog_ns1, &prog_runs1);
 			hwm_kb = proc_status_kb(tracer, "VmHWM");
 			rss_kb = proc_status_kb(tracer, "VmRSS");
 			map_bytes = proc_map_bytes(tracer, &nmaps);
@@ -558,11 +611,15 @@ int main(int argc, char **argv)
 		"\"cpu_ns\":%lld,\"cpu_total_ns\":%lld,\"hwm_kb\":%ld,\"rss_kb\":%ld,"
 		"\"run_ns\":%llu,\"drain_ns\":%llu,\"workload_status\":%d,"
 		"\"tracer_status\":%d,\"ready_lines\":%d,\"map_bytes\":%lld,"
-		"\"maps\":%d}\n",
+		"\"maps\":%d,\"ctxsw\":%lld,\"prog_run_ns\":%lld,"
+		"\"prog_runs\":%lld}\n",
 		pids_csv, tr_argv ? "true" : "false", attach_ns,
 		cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1, cpu_total, hwm_kb,
 		rss_kb, t_done - t_go, t_drained - t_done, workload_status,
-		tracer_status, ready_seen, map_bytes, nmaps);
+		tracer_status, ready_seen, map_bytes, nmaps,
+		csw0 >= 0 && csw1 >= 0 ? csw1 - csw0 : -1,
+		prog_ns0 >= 0 && prog_ns1 >= 0 ? prog_ns1 - prog_ns0 : -1,
+		prog_runs0 >= 0 && prog_runs1 >= 0 ? prog_runs1 - prog_runs0 : -1);
 	fclose(f);
 	if (!WIFEXITED(workload_status) || WEXITSTATUS(workload_status)) {
 		fprintf(stderr, "bench-run: workload %s failed (status %#x)\n",

@@ -8,7 +8,8 @@ def median:
   elif length % 2 == 1 then .[length / 2 | floor]
   else (.[length / 2 - 1] + .[length / 2]) / 2 end;
 
-. as $runs
+([ .[] | select(.rep == 0) ]) as $stats_runs
+| [ .[] | select(.rep > 0) ] as $runs
 | ($modes | split(" ") | map(select(length > 0))) as $mode_list
 | ($workloads | split(" ") | map(select(length > 0))) as $wl_list
 | [ $runs[] | select(.na == null and .error == null) ] as $ok
@@ -44,7 +45,8 @@ def median:
             ns_per_op: ([ $x[].ns_per_op ] | median),
             ratio: (if $m == "untraced" then 1 else ([ $x[].ratio ] | median) end),
             added_ns_per_op: (if $m == "untraced" then 0 else ([ $x[].added ] | median) end),
-            events_per_op: ([ $x[] | select(.d != null) | (.d + .lost) / .ops ] | median),
+            events_per_op: (if $m == "untraced" then ([ $x[] | .workload_events / .ops ] | median)
+                            else ([ $x[] | select(.d != null) | (.d + .lost) / .ops ] | median) end),
             delivered_estimated: ($x[0].traced == true and $x[0].delivered == null),
             events_per_s: ([ $x[] | select(.d != null) | .d * 1e9 / .elapsed_ns ] | median),
             lost: ([ $x[].lost ] | median),
@@ -56,6 +58,8 @@ def median:
             map_bytes: ([ $x[] | select(.map_bytes != null and .map_bytes >= 0) | .map_bytes ] | median),
             attach_ms: ([ $x[] | select(.traced) | .attach_ns / 1e6 ] | median),
             attach_ms_max: ([ $x[] | select(.traced) | .attach_ns / 1e6 ] | max),
+            events_per_wakeup: ([ $x[] | select(.d != null and .ctxsw != null and .ctxsw > 0)
+                                  | .d / .ctxsw ] | median),
             busy_before_pct: ([ $x[].busy_before_pct ] | median) }
       end ] as $rows
 | def row($w; $m): first($rows[] | select(.workload == $w and .mode == $m)) // null;
@@ -70,6 +74,14 @@ def median:
       by: (if $v == null or $v >= $t then null else $t - $v end) };
   ([ $ok[] | select(.kind == "ipcscope") ]) as $ipc
 | { machine: $machine, config: $config, rows: $rows,
+    busy_before_pct: ([ $runs[] | .busy_before_pct // empty ] | median),
+    bpf_cost: [ $stats_runs[] | select(.prog_runs != null and .prog_runs > 0 and .ops > 0)
+                | . as $r
+                | { workload, mode, ns_per_op,
+                    prog_runs_per_op: (.prog_runs / .ops),
+                    ns_per_prog_run: (.prog_run_ns / .prog_runs),
+                    bpf_ns_per_op: (.prog_run_ns / .ops),
+                    untraced_ns_per_op: (first($rows[] | select(.workload == $r.workload and .mode == "untraced") | .ns_per_op) // null) } ],
     lossless: $lossless, overflow: $overflow,
     targets: [
       le("1-byte ping-pong, streaming (NDJSON to /dev/null)";

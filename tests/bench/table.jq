@@ -30,10 +30,12 @@ def mib: if . == null then "-" else fixed(1) end;
 "op = one round trip (ping-pongs), one 64 KiB write (bulk), one 1-byte write (storm); ev/op = events",
 "delivered + lost per op; events/s = delivered (~ = estimated from the file mode's ev/op when the",
 "output went to /dev/null); CPU = collector CPU (utime+stime) per delivered event; RSS = VmHWM;",
-"maps = memlock of the BPF maps the collector holds; attach = exec to \"attached\" line.",
+"ev/wake = events delivered per collector context switch (wakeup batching); maps = memlock of",
+"the BPF maps the collector holds; attach = exec to the tracer's \"attached\" line.",
+"machine busy before each run (other load, median): \(.busy_before_pct // "?")%",
 "",
 (["workload", "mode", "ns/op", "ratio", "+ns/op", "ev/op", "events/s", "lost", "CPU ns/ev",
-  "RSS MiB", "maps MiB", "attach s"] as $h
+  "ev/wake", "RSS MiB", "maps MiB", "attach s"] as $h
  | ($h[0] | rpad(16)) + ($h[1] | rpad(16)) + ([$h[2:][] | lpad(10)] | join(""))),
 (.rows[] |
   (.workload | rpad(16)) + (.mode | rpad(16)) +
@@ -47,12 +49,18 @@ def mib: if . == null then "-" else fixed(1) end;
        ((if .delivered_estimated then "~" else "" end) + (.events_per_s | si)),
        (.lost | si),
        (.cpu_ns_per_event | fixed(0)),
+       (.events_per_wakeup | fixed(0)),
        (.hwm_kb | if . == null then null else . / 1024 end | mib),
        (.map_bytes | if . == null then null else . / 1048576 end | mib),
        (.attach_ms | if . == null then null else . / 1000 end | fixed(3)) ]
      | map(lpad(10)) | join(""))
   end),
 "",
+(if (.bpf_cost | length) > 0 then
+  "BPF programs' own cost (pipe-pingpong, one run with kernel.bpf_stats_enabled=1):",
+  (.bpf_cost[] | "  \(.mode | rpad(14)) \(.prog_runs_per_op | fixed(1)) program runs/op x \(.ns_per_prog_run | fixed(0)) ns = \(.bpf_ns_per_op | fixed(0)) ns/op in BPF (untraced op: \(.untraced_ns_per_op | fixed(0)) ns)"),
+  ""
+ else empty end),
 "highest lossless event rate (write-storm, NDJSON to /dev/null, default 4 MiB ring): " +
   (if .lossless.events_per_s > 0 then "\(.lossless.events_per_s | si) events/s held for \(.lossless.seconds) s"
    else "none found" end),
@@ -62,7 +70,7 @@ def mib: if . == null then "-" else fixed(1) end;
 "",
 "targets:",
 (.targets[] |
-  "  " + (.target | rpad(66)) + (.limit | rpad(22)) +
+  "  " + (.target | rpad(70)) + (.limit | rpad(22)) +
   (.value | if type == "number" then (if . >= 1e4 then si else fixed(3) end) else tostring end | rpad(12)) +
   (if .met == null then "n/a"
    elif .met then "met"
