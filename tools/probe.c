@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <linux/perf_event.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -173,6 +174,36 @@ void ipcs_kretprobe_remove(const char *event)
 	write_kprobe_events(line);
 }
 
+/*
+ * Remove the kprobe events of collectors that died without cleaning up
+ * (SIGKILL): "r4096:kprobes/ipcscope_PID_FUNC FUNC" with PID gone.
+ */
+static void remove_stale_events(void)
+{
+	char path[128], line[512], name[IPCS_KRETPROBE_NAME_LEN];
+	static bool done;
+	FILE *f;
+	int pid;
+
+	if (done)
+		return;
+	done = true;
+	snprintf(path, sizeof(path), "%s/kprobe_events", tracefs_dir());
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		const char *ev = strstr(line, ":kprobes/ipcscope_");
+
+		if (!ev || sscanf(ev + 9, "%63s", name) != 1 ||
+		    sscanf(name, "ipcscope_%d_", &pid) != 1 || pid == getpid())
+			continue;
+		if (kill(pid, 0) && errno == ESRCH)
+			ipcs_kretprobe_remove(name);
+	}
+	fclose(f);
+}
+
 struct bpf_link *ipcs_attach_kretprobe(struct bpf_program *prog,
 				       const char *func, int maxactive,
 				       char event[IPCS_KRETPROBE_NAME_LEN])
@@ -187,6 +218,7 @@ struct bpf_link *ipcs_attach_kretprobe(struct bpf_program *prog,
 	struct bpf_link *link;
 	int fd, pfd, err, n;
 
+	remove_stale_events();
 	snprintf(event, IPCS_KRETPROBE_NAME_LEN, "ipcscope_%d_%s", getpid(),
 		 func);
 	snprintf(line, sizeof(line), "r%d:kprobes/%s %s\n", maxactive, event,
