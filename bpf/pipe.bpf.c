@@ -24,10 +24,12 @@ struct inflight {
 	__u64 requested;
 	__u64 ino;
 	struct pipe_inode_info *pipe;
+	struct file *file;
 	__u32 dev;
 	__s32 fd;
 	__u8 type;		/* IPCSCOPE_EV_PIPE_READ/WRITE */
 	__u8 kind;
+	__u8 outer;		/* entered through a fifo_ function */
 	__u8 depth;		/* nested pipe functions: fifo_ calls anon_ */
 };
 
@@ -43,12 +45,14 @@ const volatile __u8 tier = IPCSCOPE_TIER_NONE;
 
 /*
  * Record the start of a read or write on @file, if the task and the pipe
- * pass the filters.  A nested call (fifo_pipe_read calling anon_pipe_read
- * on kernels that split them) only deepens the existing record, so the
- * operation is counted once.
+ * pass the filters.  On kernels that split the functions, fifo_pipe_read
+ * (@outer) may call anon_pipe_read on the same file: that nested call only
+ * deepens the record, so the operation is counted once.  Any other record
+ * still here is a call whose return was never seen (a kretprobe that
+ * missed it): its event is lost, and counted so.
  */
 static __always_inline int pipe_enter(struct file *file, __u64 requested,
-				      __u8 type, __s32 fd)
+				      __u8 type, __s32 fd, bool outer)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct inflight *cur, rec = {};
@@ -56,8 +60,12 @@ static __always_inline int pipe_enter(struct file *file, __u64 requested,
 
 	cur = bpf_map_lookup_elem(&inflight, &tid);
 	if (cur) {
-		cur->depth++;
-		return 0;
+		if (cur->outer && cur->file == file) {
+			cur->depth++;
+			return 0;
+		}
+		count_lost();
+		bpf_map_delete_elem(&inflight, &tid);
 	}
 	if (!task_wanted())
 		return 0;
@@ -75,6 +83,8 @@ static __always_inline int pipe_enter(struct file *file, __u64 requested,
 		   IPCSCOPE_PIPE_ANON : IPCSCOPE_PIPE_FIFO;
 	rec.fd = fd;
 	rec.type = type;
+	rec.file = file;
+	rec.outer = outer;
 	bpf_map_update_elem(&inflight, &tid, &rec, BPF_ANY);
 	return 0;
 }
@@ -140,8 +150,9 @@ out:
 
 /*
  * Tier 1: fentry/fexit.  One program is bound to one kernel function, so
- * there are two slots per direction (anon_ and fifo_ on newer kernels; one
- * slot stays unloaded on kernels with a single pipe_read).
+ * there are two slots per direction: slot 0 is anon_pipe_read (or plain
+ * pipe_read), slot 1 fifo_pipe_read, which may call slot 0's function.  On
+ * kernels with a single pipe_read, slot 1 stays unloaded.
  */
 #define FENTRY_PAIR(slot, dir, TYPE)					\
 SEC("fentry")								\
@@ -149,7 +160,7 @@ int BPF_PROG(pipe_##dir##_fentry##slot, struct kiocb *iocb,		\
 	     struct iov_iter *iter)					\
 {									\
 	return pipe_enter(BPF_CORE_READ(iocb, ki_filp),			\
-			  BPF_CORE_READ(iter, count), TYPE, -1);	\
+			  BPF_CORE_READ(iter, count), TYPE, -1, slot);	\
 }									\
 SEC("fexit")								\
 int BPF_PROG(pipe_##dir##_fexit##slot, struct kiocb *iocb,		\
@@ -163,20 +174,23 @@ FENTRY_PAIR(1, read, IPCSCOPE_EV_PIPE_READ)
 FENTRY_PAIR(0, write, IPCSCOPE_EV_PIPE_WRITE)
 FENTRY_PAIR(1, write, IPCSCOPE_EV_PIPE_WRITE)
 
-/* Tier 2: kprobes; one program attaches to every function of a direction. */
-SEC("kprobe")
-int BPF_KPROBE(pipe_read_kprobe, struct kiocb *iocb, struct iov_iter *iter)
-{
-	return pipe_enter(BPF_CORE_READ(iocb, ki_filp),
-			  BPF_CORE_READ(iter, count), IPCSCOPE_EV_PIPE_READ, -1);
+/*
+ * Tier 2: kprobes, slots as for fentry.  One kretprobe program serves every
+ * function; the collector gives it room for every task asleep in one.
+ */
+#define KPROBE_ENTRY(slot, dir, TYPE)					\
+SEC("kprobe")								\
+int BPF_KPROBE(pipe_##dir##_kprobe##slot, struct kiocb *iocb,		\
+	       struct iov_iter *iter)					\
+{									\
+	return pipe_enter(BPF_CORE_READ(iocb, ki_filp),			\
+			  BPF_CORE_READ(iter, count), TYPE, -1, slot);	\
 }
 
-SEC("kprobe")
-int BPF_KPROBE(pipe_write_kprobe, struct kiocb *iocb, struct iov_iter *iter)
-{
-	return pipe_enter(BPF_CORE_READ(iocb, ki_filp),
-			  BPF_CORE_READ(iter, count), IPCSCOPE_EV_PIPE_WRITE, -1);
-}
+KPROBE_ENTRY(0, read, IPCSCOPE_EV_PIPE_READ)
+KPROBE_ENTRY(1, read, IPCSCOPE_EV_PIPE_READ)
+KPROBE_ENTRY(0, write, IPCSCOPE_EV_PIPE_WRITE)
+KPROBE_ENTRY(1, write, IPCSCOPE_EV_PIPE_WRITE)
 
 SEC("kretprobe")
 int BPF_KRETPROBE(pipe_kretprobe, long ret)
@@ -208,7 +222,7 @@ static __always_inline int sys_enter(long fd, __u64 requested, __u8 type)
 
 	if (!file)
 		return 0;
-	return pipe_enter(file, requested, type, fd);
+	return pipe_enter(file, requested, type, fd, false);
 }
 
 /* Total length of a user iovec array, as readv/writev will ask for. */
@@ -250,7 +264,7 @@ int tp_enter_readv(struct trace_event_raw_sys_enter *ctx)
 	if (!file)
 		return 0;
 	return pipe_enter(file, iov_total((void *)ctx->args[1], ctx->args[2]),
-			  IPCSCOPE_EV_PIPE_READ, ctx->args[0]);
+			  IPCSCOPE_EV_PIPE_READ, ctx->args[0], false);
 }
 
 SEC("tracepoint/syscalls/sys_enter_writev")
@@ -261,7 +275,7 @@ int tp_enter_writev(struct trace_event_raw_sys_enter *ctx)
 	if (!file)
 		return 0;
 	return pipe_enter(file, iov_total((void *)ctx->args[1], ctx->args[2]),
-			  IPCSCOPE_EV_PIPE_WRITE, ctx->args[0]);
+			  IPCSCOPE_EV_PIPE_WRITE, ctx->args[0], false);
 }
 
 #define TP_EXIT(name)							\

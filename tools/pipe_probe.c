@@ -22,6 +22,13 @@ struct pipe_funcs {
 	int nread, nwrite;
 };
 
+/* The family's private state: the functions, and on the kprobe tier the
+ * names of the kretprobe events made for them, to remove at the end. */
+struct pipe_priv {
+	struct pipe_funcs funcs;
+	char kretprobe[2 * MAX_FUNCS][IPCS_KRETPROBE_NAME_LEN];
+};
+
 static int pick_funcs(const struct kernel_info *ki, const char *const *split,
 		      const char *single, const char **out)
 {
@@ -102,8 +109,14 @@ static void set_autoload(struct pipe_bpf *skel, enum ipcscope_tier tier,
 							       f->write[i]);
 			}
 	}
-	bpf_program__set_autoload(skel->progs.pipe_read_kprobe, kprobe);
-	bpf_program__set_autoload(skel->progs.pipe_write_kprobe, kprobe);
+	bpf_program__set_autoload(skel->progs.pipe_read_kprobe0,
+				  kprobe && f->nread > 0);
+	bpf_program__set_autoload(skel->progs.pipe_read_kprobe1,
+				  kprobe && f->nread > 1);
+	bpf_program__set_autoload(skel->progs.pipe_write_kprobe0,
+				  kprobe && f->nwrite > 0);
+	bpf_program__set_autoload(skel->progs.pipe_write_kprobe1,
+				  kprobe && f->nwrite > 1);
 	bpf_program__set_autoload(skel->progs.pipe_kretprobe, kprobe);
 
 	bpf_program__set_autoload(skel->progs.tp_enter_read, tp);
@@ -116,18 +129,29 @@ static void set_autoload(struct pipe_bpf *skel, enum ipcscope_tier tier,
 	bpf_program__set_autoload(skel->progs.tp_exit_writev, tp);
 }
 
+/*
+ * Entry kprobes by slot, like the fentry programs; one kretprobe program
+ * on every function, with room for every task asleep in a pipe read or
+ * write (the kernel's default, max(10, 2 * CPUs), drops the returns of
+ * the rest: think of every idle shell pipeline).
+ */
 static int attach_kprobes(struct family_probe *p, struct ipcs_error *err)
 {
-	const struct pipe_funcs *f = p->priv;
+	struct pipe_priv *priv = p->priv;
+	const struct pipe_funcs *f = &priv->funcs;
 	struct pipe_bpf *skel = p->skel;
+	struct bpf_program *rd[MAX_FUNCS] = { skel->progs.pipe_read_kprobe0,
+					      skel->progs.pipe_read_kprobe1 };
+	struct bpf_program *wr[MAX_FUNCS] = { skel->progs.pipe_write_kprobe0,
+					      skel->progs.pipe_write_kprobe1 };
 	char what[96];
 	int i;
 
 	for (i = 0; i < f->nread + f->nwrite; i++) {
 		bool read = i < f->nread;
-		const char *fn = read ? f->read[i] : f->write[i - f->nread];
-		struct bpf_program *entry = read ? skel->progs.pipe_read_kprobe :
-					    skel->progs.pipe_write_kprobe;
+		int slot = read ? i : i - f->nread;
+		const char *fn = read ? f->read[slot] : f->write[slot];
+		struct bpf_program *entry = read ? rd[slot] : wr[slot];
 
 		snprintf(what, sizeof(what), "kprobe to %s", fn);
 		if (link_set_add(&p->links,
@@ -135,8 +159,9 @@ static int attach_kprobes(struct family_probe *p, struct ipcs_error *err)
 				 what, err))
 			return -1;
 		snprintf(what, sizeof(what), "kretprobe to %s", fn);
-		if (link_set_add(&p->links, bpf_program__attach_kprobe(
-				 skel->progs.pipe_kretprobe, true, fn),
+		if (link_set_add(&p->links, ipcs_attach_kretprobe(
+				 skel->progs.pipe_kretprobe, fn,
+				 IPCS_KRETPROBE_MAXACTIVE, priv->kretprobe[i]),
 				 what, err))
 			return -1;
 	}
@@ -163,6 +188,9 @@ static int check_tier_prerequisites(enum ipcscope_tier tier,
 				 "kernel BTF has neither anon_pipe_read/write nor pipe_read/write");
 	if (tier != IPCSCOPE_TIER_KPROBE)
 		return 0;
+	/* the kretprobes are made through tracefs' kprobe_events */
+	if (ipcs_mount_tracefs(err))
+		return -1;
 	if (!kprobes_supported())
 		return ipcs_fail(err, IPCS_EXIT_FAIL,
 				 "kernel has no kprobe support (no kprobe PMU, no kprobe_events)");
@@ -184,13 +212,15 @@ static int pipe_open(struct family_probe *p, const struct kernel_info *ki,
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts,
 		    .btf_custom_path = cfg->btf_path);
-	struct pipe_funcs *funcs = calloc(1, sizeof(*funcs));
+	struct pipe_priv *priv = calloc(1, sizeof(*priv));
+	struct pipe_funcs *funcs;
 	struct pipe_bpf *skel;
 	char fnames[160] = "";
 
-	if (!funcs)
+	if (!priv)
 		return ipcs_fail(err, IPCS_EXIT_FAIL, "out of memory");
-	p->priv = funcs;
+	p->priv = priv;
+	funcs = &priv->funcs;
 	find_pipe_funcs(ki, funcs);
 	if (check_tier_prerequisites(tier, funcs, err))
 		return -1;
@@ -217,8 +247,15 @@ static int pipe_open(struct family_probe *p, const struct kernel_info *ki,
 
 static void pipe_destroy(struct family_probe *p)
 {
+	struct pipe_priv *priv = p->priv;
+	int i;
+
+	/* the links are gone: the kretprobe events can go too */
+	for (i = 0; priv && i < 2 * MAX_FUNCS; i++)
+		if (priv->kretprobe[i][0])
+			ipcs_kretprobe_remove(priv->kretprobe[i]);
 	pipe_bpf__destroy(p->skel);
-	free(p->priv);
+	free(priv);
 }
 
 const struct ipcs_family pipe_family = {

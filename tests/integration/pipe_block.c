@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A reader asleep on an empty pipe's rd_wait for a known time: its read's
- * duration_ns covers the sleep.
+ * duration_ns covers the sleep.  And a crowd of 64 readers asleep at once
+ * (more than a kretprobe's default 10 slots): every read is reported.
  */
+#include <string.h>
 #include "harness.h"
 
 #define SLEEP_MS 300
@@ -17,7 +19,7 @@ int main(void)
 	long long reader;
 
 	require_root();
-	tap_plan(5);
+	tap_plan(8);
 	workload_start(&w, argv);
 	reader = fact_int(&w, "reader");
 	snprintf(pid_arg, sizeof(pid_arg), "%lld", reader);
@@ -39,5 +41,32 @@ int main(void)
 	       "and not absurdly longer");
 	tracer_free(&t);
 	workload_free(&w);
+
+	{
+		const char *cargv[] = { "pipe-workload", "crowd", "64", NULL };
+		char ino_arg[24];
+		int i, ones = 0;
+		long long lost = 0;
+
+		workload_start(&w, cargv);
+		snprintf(ino_arg, sizeof(ino_arg), "%lld",
+			 fact_int(&w, "ino"));
+		tracer_start(&t, (const char *[]){ "--ino", ino_arg, NULL });
+		workload_finish(&w);
+		tracer_stop(&t);
+		for (i = 0; i < t.events.n; i++) {
+			const struct fj_object *e = &t.events.ev[i];
+
+			if (!strcmp(fj_str(e, "type"), "lost"))
+				lost += fj_int(e, "count");
+			ones += !strcmp(fj_str(e, "type"), "pipe_read") &&
+				fj_int(e, "bytes") == 1;
+		}
+		tap_is_int(w.status, 0, "64 readers each got their byte");
+		tap_is_int(ones, 64, "64 sleepers, 64 one-byte read events");
+		tap_is_int(lost, 0, "none lost");
+		tracer_free(&t);
+		workload_free(&w);
+	}
 	return tap_done();
 }

@@ -11,6 +11,7 @@
  *   pipe-workload full            a full pipe, a child asleep in write()
  *   pipe-workload starve          an empty pipe, a child asleep in read()
  *   pipe-workload fifo3 PATH      a FIFO with one reader and two writers
+ *   pipe-workload crowd N         N children asleep in read() on one pipe
  *
  * full, starve and fifo3 stop (SIGSTOP) once the state is reached, holding
  * it for the test.
@@ -384,6 +385,42 @@ static int cmd_fifo3(const char *path)
 	return 0;
 }
 
+/* N readers asleep on one pipe's rd_wait at once, then one write of N
+ * bytes that wakes them one by one, a byte each. */
+static int cmd_crowd(int n)
+{
+	static char buf[4096];
+	pid_t kids[1024];
+	int fds[2], i;
+
+	if (n < 1 || n > 1024 || pipe(fds))
+		die("crowd of %d", n);
+	block_usr1();
+	for (i = 0; i < n; i++) {
+		kids[i] = fork();
+		if (kids[i] == 0) {
+			char c;
+
+			close(fds[1]);
+			wait_usr1();
+			_exit(read(fds[0], &c, 1) == 1 ? 0 : 1);
+		}
+	}
+	close(fds[0]);
+	fact("{\"pid\":%d,\"ino\":%llu,\"readers\":%d}", getpid(),
+	     ino_of(fds[1]), n);
+	pause_for_test();
+	for (i = 0; i < n; i++)
+		kill(kids[i], SIGUSR1);
+	for (i = 0; i < n; i++)
+		wait_blocked_in_read(kids[i]);
+	memset(buf, 'c', sizeof(buf));
+	write_all(fds[1], buf, n);
+	for (i = 0; i < n; i++)
+		waitpid(kids[i], NULL, 0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -404,6 +441,8 @@ int main(int argc, char **argv)
 		return cmd_starve();
 	if (!strcmp(mode, "fifo3") && argc == 3)
 		return cmd_fifo3(argv[2]);
-	fprintf(stderr, "usage: pipe-workload rw N | block MS | fifo PATH N | fill BYTES [SIZE] | burst N | full | starve | fifo3 PATH\n");
+	if (!strcmp(mode, "crowd") && argc == 3)
+		return cmd_crowd(atoi(argv[2]));
+	fprintf(stderr, "usage: pipe-workload rw N | block MS | fifo PATH N | fill BYTES [SIZE] | burst N | full | starve | fifo3 PATH | crowd N\n");
 	return 2;
 }
