@@ -103,7 +103,7 @@ def median:
           | val("pipe-pingpong"; "stream-file"; .added_ns_per_op) as $i
           | if $s == null or $i == null or $i <= 0 then null else $s / $i end); 4; "x"),
       ge("lossless event rate over \($lossless.seconds) s";
-         (if $lossless.events_per_s > 0 then $lossless.events_per_s else null end); 1000000; " events/s"),
+         $lossless.events_per_s; 1000000; " events/s"),
       le("collector RSS (VmHWM, largest of any ipcscope run)";
          ([ $ipc[] | select(.hwm_kb > 0) | .hwm_kb / 1024 ] | max); 16; " MiB"),
       le("time from start to attached (median of ipcscope runs)";

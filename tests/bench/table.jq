@@ -63,7 +63,8 @@ def mib: if . == null then "-" else fixed(1) end;
  else empty end),
 "highest lossless event rate (write-storm, NDJSON to /dev/null, default 4 MiB ring): " +
   (if .lossless.events_per_s > 0 then "\(.lossless.events_per_s | si) events/s held for \(.lossless.seconds) s"
-   else "none found" end),
+   else "none found (events were lost for \(.lossless.seconds) s even at \(.lossless.lowest_tried | si) events/s)" end),
+"  the traced writer alone, unthrottled: \(.lossless.traced_writer_max_events_per_s | si) events/s (lost \(.lossless.traced_writer_max_lost | si))",
 "  search: " + (.lossless.search | join("; ")),
 "forced overflow (16 KiB ring, \(.overflow.writes) writes): known \(.overflow.known_events) events, delivered \(.overflow.delivered), lost \(.overflow.lost): " +
   (if .overflow.exact then "delivered + lost = known, exactly" else "MISMATCH" end),
