@@ -131,9 +131,9 @@ deps:
 # ---- docs, install ---------------------------------------------------------
 
 man: $(OUTPUT)/ipcscope.8
-$(OUTPUT)/ipcscope.8: Documentation/ipcscope.rst
+$(OUTPUT)/ipcscope.8: Documentation/ipcscope.rst $(wildcard Documentation/events-*.rst Documentation/overhead.rst)
 	@mkdir -p $(@D)
-	rst2man $< > $@
+	rst2man --halt=warning $< > $@
 
 install: all man
 	install -D -m 0755 $(OUTPUT)/ipcscope $(DESTDIR)$(PREFIX)/sbin/ipcscope
