@@ -9,7 +9,7 @@
 #
 # Uses BUILD (the build directory) and the top-level targets that build what
 # the cells run: the host collector, the static one, the test programs.
-# Timeouts: VM_TIMEOUT (one VM, 600 s), VM_TEST_TIMEOUT (one program, 120 s).
+# Timeouts: VM_TIMEOUT (one VM, 600 s), VM_TEST_TIMEOUT (one program, 300 s).
 
 BUILD ?= build
 VM_TABLE := tests/vm/kernels
