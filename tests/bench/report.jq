@@ -43,6 +43,7 @@ def median:
         | { workload: $w, mode: $m, runs: ($x | length),
             kind: $x[0].kind,
             ns_per_op: ([ $x[].ns_per_op ] | median),
+            spread_pct: ([ $x[].ns_per_op ] | if length > 1 then (max - min) / median * 100 else null end),
             ratio: (if $m == "untraced" then 1 else ([ $x[].ratio ] | median) end),
             added_ns_per_op: (if $m == "untraced" then 0 else ([ $x[].added ] | median) end),
             events_per_op: (if $m == "untraced" then ([ $x[] | .workload_events / .ops ] | median)

@@ -26,6 +26,7 @@ def mib: if . == null then "-" else fixed(1) end;
 "ipcscope: \($m.ipcscope) (\($m.commit)); load average before \($m.loadavg_before), after \($m.loadavg_after)",
 "command: \($c.command)  (\($c.reps) repetitions x \($c.duration_s) s per workload and mode, interleaved; medians; \($c.wall_s) s in all)",
 "",
+"spread = (slowest - fastest) / median time per op over the repetitions (other load shows here);",
 "ratio = time per op traced / untraced (median of per-repetition ratios); +ns/op = added time per op;",
 "op = one round trip (ping-pongs), one 64 KiB write (bulk), one 1-byte write (storm); ev/op = events",
 "delivered + lost per op; events/s = delivered (~ = estimated from the file mode's ev/op when the",
@@ -34,7 +35,7 @@ def mib: if . == null then "-" else fixed(1) end;
 "the BPF maps the collector holds; attach = exec to the tracer's \"attached\" line.",
 "machine busy before each run (other load, median): \(.busy_before_pct // "?")%",
 "",
-(["workload", "mode", "ns/op", "ratio", "+ns/op", "ev/op", "events/s", "lost", "CPU ns/ev",
+(["workload", "mode", "ns/op", "spread", "ratio", "+ns/op", "ev/op", "events/s", "lost", "CPU ns/ev",
   "ev/wake", "RSS MiB", "maps MiB", "attach s"] as $h
  | ($h[0] | rpad(16)) + ($h[1] | rpad(16)) + ([$h[2:][] | lpad(10)] | join(""))),
 (.rows[] |
@@ -43,6 +44,7 @@ def mib: if . == null then "-" else fixed(1) end;
   elif .error != null then "FAILED: " + (.error | .[0:80])
   else
     ([ (.ns_per_op | fixed(0)),
+       (.spread_pct | if . == null then "-" else fixed(0) + "%" end),
        (.ratio | fixed(3)),
        (.added_ns_per_op | fixed(0)),
        (.events_per_op | fixed(2)),
