@@ -43,6 +43,12 @@ struct {
 /* Which tier is loaded; stamped into every event. */
 const volatile __u8 tier = IPCSCOPE_TIER_NONE;
 
+/* The pipes the collector's own stdout and stderr go into, when they are
+ * pipes: whoever reads them (| jq, | head) would otherwise be traced
+ * reading the collector's output, each read an event that is more output. */
+const volatile __u64 self_out_ino;
+const volatile __u64 self_err_ino;
+
 /*
  * Record the start of a read or write on @file, if the task and the pipe
  * pass the filters.  On kernels that split the functions, fifo_pipe_read
@@ -74,6 +80,8 @@ static __always_inline int pipe_enter(struct file *file, __u64 requested,
 		return 0;
 	rec.ino = BPF_CORE_READ(inode, i_ino);
 	if (target_ino && rec.ino != target_ino)
+		return 0;
+	if (rec.ino == self_out_ino || rec.ino == self_err_ino)
 		return 0;
 	rec.start_ns = bpf_ktime_get_ns();
 	rec.requested = requested;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include "family.h"
@@ -64,6 +65,16 @@ static void describe_funcs(const struct pipe_funcs *f, char *buf, size_t len)
 	for (i = 0; i < f->nwrite && off < len; i++)
 		off += snprintf(buf + off, len - off, "%s%s", off ? ", " : "",
 				f->write[i]);
+}
+
+/* The inode of the pipe @fd writes into, or 0 when it is not a pipe.
+ * (Inode numbers are per file system; a FIFO elsewhere with the same
+ * number would be missed too, a risk we take for a feedback-free | jq.) */
+static __u64 pipe_ino_of(int fd)
+{
+	struct stat st;
+
+	return !fstat(fd, &st) && S_ISFIFO(st.st_mode) ? st.st_ino : 0;
 }
 
 static bool kprobes_supported(void)
@@ -233,6 +244,8 @@ static int pipe_open(struct family_probe *p, const struct kernel_info *ki,
 	p->obj = skel->obj;
 	IPCS_SET_COMMON_RODATA(skel, cfg, tier);
 	skel->rodata->target_ino = cfg->ino;
+	skel->rodata->self_out_ino = pipe_ino_of(STDOUT_FILENO);
+	skel->rodata->self_err_ino = pipe_ino_of(STDERR_FILENO);
 	set_autoload(skel, tier, funcs);
 
 	describe_funcs(funcs, fnames, sizeof(fnames));

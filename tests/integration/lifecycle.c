@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "harness.h"
@@ -93,6 +94,53 @@ static void head_with_traffic(void)
 	tap_is_int(wait_exit(pid, 30), 0,
 		   "| head -n 5 with traffic: the tracer exits with status 0");
 	workload_finish(&w);
+	workload_free(&w);
+}
+
+/* The reader of the collector's output pipe is not traced: its reads
+ * would be events, each event more output, each output more reads. */
+static void no_feedback(void)
+{
+	const char *argv[] = { "pipe-workload", "rw", "50", NULL };
+	struct workload w;
+	struct stat st;
+	char buf[65536], *line, *save = NULL;
+	char needle[64];
+	int fd, lines = 0, echoes = 0, status;
+	double end;
+	pid_t pid;
+	ssize_t n;
+
+	workload_start(&w, argv);
+	pid = start_piped((const char *[]){ "-t", "pipe", NULL }, &fd);
+	if (fstat(fd, &st))
+		tap_bail("fstat");
+	snprintf(needle, sizeof(needle), "\"ino\":%llu,",
+		 (unsigned long long)st.st_ino);
+	workload_finish(&w);
+	/* read what comes for a second */
+	end = mono_now() + 1.0;
+	while (mono_now() < end) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		if (n <= 0)
+			break;
+		buf[n] = '\0';
+		for (line = strtok_r(buf, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			lines++;
+			echoes += strstr(line, needle) != NULL;
+		}
+	}
+	close(fd);
+	status = wait_exit(pid, 30);
+	tap_ok(lines >= 100 && echoes == 0,
+	       "| reader: %d events read, none on the output pipe itself (%d)",
+	       lines, echoes);
+	tap_is_int(status, 0, "and the tracer exits 0 when it goes away");
 	workload_free(&w);
 }
 
@@ -186,8 +234,9 @@ int main(void)
 {
 	require_root();
 	signal(SIGPIPE, SIG_IGN);
-	tap_plan(9);
+	tap_plan(11);
 	head_with_traffic();
+	no_feedback();
 	head_idle();
 	sigterm();
 	duration_and_count();
