@@ -100,12 +100,14 @@ $(OUTPUT)/tests/bin/%: tests/workload/%.c $(wildcard tests/lib/*.h)
 check-unit: $(UNIT_BINS)
 	prove $(UNIT_BINS)
 
-# Unit tests first (fast), the kernel module's style, then the integration
+# Unit tests first (fast), the matrix runner's own checks, the kernel
+# module's style, then the integration
 # suite in every cell of the matrix: this host's tracepoint tier and the
 # Debian kernels under QEMU.
 check: deps
 	$(MAKE) all static tests
 	$(MAKE) check-unit
+	$(MAKE) vm-selftest
 	$(MAKE) checkpatch
 	$(MAKE) matrix
 
