@@ -37,11 +37,6 @@ static void set_autoload(struct msg_bpf *skel, enum ipcscope_tier tier)
 	bpf_program__set_autoload(skel->progs.tp_exit_msgrcv, tp);
 }
 
-/* The kretprobe events the kprobe tier made, one per function. */
-struct msg_priv {
-	char kretprobe[2][IPCS_KRETPROBE_NAME_LEN];
-};
-
 /*
  * Entry kprobes through libbpf; the kretprobes with room for every task
  * asleep in msgsnd or msgrcv (see ipcs_attach_kretprobe).
@@ -49,7 +44,6 @@ struct msg_priv {
 static int msg_attach(struct family_probe *p, struct ipcs_error *err)
 {
 	struct bpf_program *entry[2], *ret[2];
-	struct msg_priv *priv = p->priv;
 	struct msg_bpf *skel = p->skel;
 	char what[96];
 	int i;
@@ -65,10 +59,8 @@ static int msg_attach(struct family_probe *p, struct ipcs_error *err)
 		if (link_set_add(&p->links, bpf_program__attach_kprobe(
 				 entry[i], false, msg_funcs[i]), what, err))
 			return -1;
-		snprintf(what, sizeof(what), "kretprobe to %s", msg_funcs[i]);
-		if (link_set_add(&p->links, ipcs_attach_kretprobe(
-				 ret[i], msg_funcs[i], IPCS_KRETPROBE_MAXACTIVE,
-				 priv->kretprobe[i]), what, err))
+		if (link_set_add_kretprobe(&p->links, ret[i], msg_funcs[i],
+					   err))
 			return -1;
 	}
 	return 0;
@@ -109,9 +101,6 @@ static int msg_open(struct family_probe *p, const struct kernel_info *ki,
 		    .btf_custom_path = cfg->btf_path);
 	struct msg_bpf *skel;
 
-	p->priv = calloc(1, sizeof(struct msg_priv));
-	if (!p->priv)
-		return ipcs_fail(err, IPCS_EXIT_FAIL, "out of memory");
 	if (check_tier_prerequisites(ki, tier, err))
 		return -1;
 	skel = msg_bpf__open_opts(&opts);
@@ -134,14 +123,7 @@ static int msg_open(struct family_probe *p, const struct kernel_info *ki,
 
 static void msg_destroy(struct family_probe *p)
 {
-	struct msg_priv *priv = p->priv;
-
 	msg_bpf__destroy(p->skel);
-	if (priv) {
-		ipcs_kretprobe_remove(priv->kretprobe[0]);
-		ipcs_kretprobe_remove(priv->kretprobe[1]);
-	}
-	free(priv);
 }
 
 const struct ipcs_family msg_family = {

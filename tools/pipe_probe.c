@@ -23,12 +23,7 @@ struct pipe_funcs {
 	int nread, nwrite;
 };
 
-/* The family's private state: the functions, and on the kprobe tier the
- * names of the kretprobe events made for them, to remove at the end. */
-struct pipe_priv {
-	struct pipe_funcs funcs;
-	char kretprobe[2 * MAX_FUNCS][IPCS_KRETPROBE_NAME_LEN];
-};
+
 
 static int pick_funcs(const struct kernel_info *ki, const char *const *split,
 		      const char *single, const char **out)
@@ -75,13 +70,6 @@ static __u64 pipe_ino_of(int fd)
 	struct stat st;
 
 	return !fstat(fd, &st) && S_ISFIFO(st.st_mode) ? st.st_ino : 0;
-}
-
-static bool kprobes_supported(void)
-{
-	return !access("/sys/bus/event_source/devices/kprobe/type", F_OK) ||
-	       !access("/sys/kernel/tracing/kprobe_events", F_OK) ||
-	       !access("/sys/kernel/debug/tracing/kprobe_events", F_OK);
 }
 
 static void set_autoload(struct pipe_bpf *skel, enum ipcscope_tier tier,
@@ -148,8 +136,7 @@ static void set_autoload(struct pipe_bpf *skel, enum ipcscope_tier tier,
  */
 static int attach_kprobes(struct family_probe *p, struct ipcs_error *err)
 {
-	struct pipe_priv *priv = p->priv;
-	const struct pipe_funcs *f = &priv->funcs;
+	const struct pipe_funcs *f = p->priv;
 	struct pipe_bpf *skel = p->skel;
 	struct bpf_program *rd[MAX_FUNCS] = { skel->progs.pipe_read_kprobe0,
 					      skel->progs.pipe_read_kprobe1 };
@@ -169,11 +156,8 @@ static int attach_kprobes(struct family_probe *p, struct ipcs_error *err)
 				 bpf_program__attach_kprobe(entry, false, fn),
 				 what, err))
 			return -1;
-		snprintf(what, sizeof(what), "kretprobe to %s", fn);
-		if (link_set_add(&p->links, ipcs_attach_kretprobe(
-				 skel->progs.pipe_kretprobe, fn,
-				 IPCS_KRETPROBE_MAXACTIVE, priv->kretprobe[i]),
-				 what, err))
+		if (link_set_add_kretprobe(&p->links,
+					   skel->progs.pipe_kretprobe, fn, err))
 			return -1;
 	}
 	return 0;
@@ -202,7 +186,7 @@ static int check_tier_prerequisites(enum ipcscope_tier tier,
 	/* the kretprobes are made through tracefs' kprobe_events */
 	if (ipcs_mount_tracefs(err))
 		return -1;
-	if (!kprobes_supported())
+	if (!ipcs_kprobes_supported())
 		return ipcs_fail(err, IPCS_EXIT_FAIL,
 				 "kernel has no kprobe support (no kprobe PMU, no kprobe_events)");
 	for (i = 0; i < f->nread + f->nwrite; i++) {
@@ -223,15 +207,13 @@ static int pipe_open(struct family_probe *p, const struct kernel_info *ki,
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts,
 		    .btf_custom_path = cfg->btf_path);
-	struct pipe_priv *priv = calloc(1, sizeof(*priv));
-	struct pipe_funcs *funcs;
+	struct pipe_funcs *funcs = calloc(1, sizeof(*funcs));
 	struct pipe_bpf *skel;
 	char fnames[160] = "";
 
-	if (!priv)
+	if (!funcs)
 		return ipcs_fail(err, IPCS_EXIT_FAIL, "out of memory");
-	p->priv = priv;
-	funcs = &priv->funcs;
+	p->priv = funcs;
 	find_pipe_funcs(ki, funcs);
 	if (check_tier_prerequisites(tier, funcs, err))
 		return -1;
@@ -260,15 +242,8 @@ static int pipe_open(struct family_probe *p, const struct kernel_info *ki,
 
 static void pipe_destroy(struct family_probe *p)
 {
-	struct pipe_priv *priv = p->priv;
-	int i;
-
-	/* the links are gone: the kretprobe events can go too */
-	for (i = 0; priv && i < 2 * MAX_FUNCS; i++)
-		if (priv->kretprobe[i][0])
-			ipcs_kretprobe_remove(priv->kretprobe[i]);
 	pipe_bpf__destroy(p->skel);
-	free(priv);
+	free(p->priv);
 }
 
 const struct ipcs_family pipe_family = {

@@ -90,10 +90,32 @@ int link_set_add(struct link_set *set, struct bpf_link *link,
 	return 0;
 }
 
+int link_set_add_kretprobe(struct link_set *set, struct bpf_program *prog,
+			   const char *func, struct ipcs_error *err)
+{
+	char event[IPCS_KRETPROBE_NAME_LEN], what[96];
+	struct bpf_link *link;
+
+	snprintf(what, sizeof(what), "kretprobe to %s", func);
+	if (set->n == IPCS_MAX_LINKS)
+		return ipcs_fail(err, IPCS_EXIT_FAIL, "too many probes");
+	link = ipcs_attach_kretprobe(prog, func, IPCS_KRETPROBE_MAXACTIVE,
+				     event);
+	if (link_set_add(set, link, what, err))
+		return -1;
+	memcpy(set->kretprobe[set->n - 1], event, sizeof(event));
+	return 0;
+}
+
 void link_set_destroy(struct link_set *set)
 {
-	while (set->n > 0)
-		bpf_link__destroy(set->links[--set->n]);
+	while (set->n > 0) {
+		set->n--;
+		bpf_link__destroy(set->links[set->n]);
+		/* the event outlives its perf link: remove it after */
+		ipcs_kretprobe_remove(set->kretprobe[set->n]);
+		set->kretprobe[set->n][0] = '\0';
+	}
 }
 
 int ipcs_tier_parse(const char *name)

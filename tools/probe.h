@@ -45,13 +45,22 @@ int kallsyms_has(const char *name);
 /* The kernel can attach kprobes (a kprobe PMU or kprobe_events). */
 bool ipcs_kprobes_supported(void);
 
+#define IPCS_KRETPROBE_NAME_LEN 64
+
 struct link_set {
 	struct bpf_link *links[IPCS_MAX_LINKS];
+	/* the tracefs kprobe event a link was made on, "" if none */
+	char kretprobe[IPCS_MAX_LINKS][IPCS_KRETPROBE_NAME_LEN];
 	int n;
 };
 
 int link_set_add(struct link_set *set, struct bpf_link *link,
 		 const char *what, struct ipcs_error *err);
+/* A kretprobe on @func with room for every task asleep in it (see
+ * ipcs_attach_kretprobe); link_set_destroy() also removes its event. */
+int link_set_add_kretprobe(struct link_set *set, struct bpf_program *prog,
+			   const char *func, struct ipcs_error *err);
+/* Detach every link, then remove the kprobe events made for them. */
 void link_set_destroy(struct link_set *set);
 
 /*
@@ -63,7 +72,6 @@ void link_set_destroy(struct link_set *set);
  * The event's name goes into @event; ipcs_kretprobe_remove() deletes it
  * once the link is destroyed.  NULL and errno on failure.
  */
-#define IPCS_KRETPROBE_NAME_LEN 64
 #define IPCS_KRETPROBE_MAXACTIVE 4096	/* the most trace_kprobe takes */
 struct bpf_link *ipcs_attach_kretprobe(struct bpf_program *prog,
 				       const char *func, int maxactive,

@@ -81,10 +81,9 @@ static void set_autoload(struct sem_bpf *skel, enum ipcscope_tier tier,
 	bpf_program__set_autoload(skel->progs.tp_exit_semtimedop, tp);
 }
 
-/* What the loader keeps: the function, and the kretprobe event it made. */
+/* What the loader keeps: the function it found. */
 struct sem_priv {
 	const struct sem_func *fn;
-	char kretprobe[IPCS_KRETPROBE_NAME_LEN];
 };
 
 /*
@@ -105,11 +104,8 @@ static int sem_attach(struct family_probe *p, struct ipcs_error *err)
 	if (link_set_add(&p->links, bpf_program__attach_kprobe(
 			 skel->progs.sem_kprobe, false, fn->name), what, err))
 		return -1;
-	snprintf(what, sizeof(what), "kretprobe to %s", fn->name);
-	return link_set_add(&p->links, ipcs_attach_kretprobe(
-			    skel->progs.sem_kretprobe, fn->name,
-			    IPCS_KRETPROBE_MAXACTIVE, priv->kretprobe),
-			    what, err);
+	return link_set_add_kretprobe(&p->links, skel->progs.sem_kretprobe,
+				      fn->name, err);
 }
 
 static int sem_open(struct family_probe *p, const struct kernel_info *ki,
@@ -161,8 +157,6 @@ static void sem_destroy(struct family_probe *p)
 	struct sem_priv *priv = p->priv;
 
 	sem_bpf__destroy(p->skel);
-	if (priv)
-		ipcs_kretprobe_remove(priv->kretprobe);	/* links are gone */
 	free(priv);
 }
 
