@@ -26,6 +26,7 @@ def mib: if . == null then "-" else fixed(1) end;
 "ipcscope: \($m.ipcscope) (\($m.commit)); load average before \($m.loadavg_before), after \($m.loadavg_after)",
 "command: \($c.command)  (\($c.reps) repetitions x \($c.duration_s) s per workload and mode, interleaved; medians; \($c.wall_s) s in all)",
 "",
+"placement: \($c.pin // "none"); idle CPUs: \($c.spin // "none")",
 "spread = (slowest - fastest) / median time per op over the repetitions (other load shows here);",
 "ratio = time per op traced / untraced (median of per-repetition ratios); +ns/op = added time per op;",
 "op = one round trip (ping-pongs), one 64 KiB write (bulk), one 1-byte write (storm); ev/op = events",
