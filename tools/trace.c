@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <malloc.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -594,6 +595,10 @@ int trace_run(const struct trace_opts *opts, struct ipcs_error *err)
 	if (opts->format == IPCS_FMT_TEXT && nprobes == 1 && !opts->cfg.summary &&
 	    probes[0].family->print_header)
 		probes[0].family->print_header(&run.out);
+	/* Setup parsed the kernel's BTF (ours and libbpf's copies, tens of
+	 * MiB); none of it is needed while tracing: give it back. */
+	kernel_info_close(&ki);
+	malloc_trim(0);
 	print_tracing_line(&opts->cfg, probes, nprobes);
 	if (opts->duration_s > 0)
 		deadline = now_s() + opts->duration_s;
