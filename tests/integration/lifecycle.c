@@ -137,9 +137,10 @@ static void no_feedback(void)
 	}
 	close(fd);
 	status = wait_exit(pid, 30);
-	tap_ok(lines >= 100 && echoes == 0,
-	       "| reader: %d events read, none on the output pipe itself (%d)",
-	       lines, echoes);
+	/* at least the workload's own events came through */
+	tap_ok(lines >= 50 + fact_int(&w, "reads") && echoes == 0,
+	       "| reader: %d events read (>= the workload's %lld), none on the output pipe itself (%d)",
+	       lines, 50 + fact_int(&w, "reads"), echoes);
 	tap_is_int(status, 0, "and the tracer exits 0 when it goes away");
 	workload_free(&w);
 }
