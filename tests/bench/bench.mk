@@ -3,7 +3,7 @@
 # measures and the knobs:
 #
 #   make bench                   full run (about 10 minutes)
-#   make bench BENCH_QUICK=1     one-minute smoke run
+#   make bench BENCH_QUICK=1     smoke run, every mode once (about 3 minutes)
 #   make bench BENCH_REPS=5 BENCH_DURATION=2 BENCH_LOSSLESS_DURATION=60 \
 #              BENCH_WORKLOADS="pipe-pingpong" BENCH_MODES="untraced stream-null"
 #
