@@ -571,8 +571,11 @@ int trace_run(const struct trace_opts *opts, struct ipcs_error *err)
 		nprobes++;
 	}
 
+	/* Not a terminal: a big buffer, flushed after every batch the ring
+	 * buffer hands over, so | jq still sees each event at once but a
+	 * burst costs one write(2), not one per line. */
 	if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, NULL, _IOLBF, 0);
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	if (ipcs_output_init(&run.out, stdout, opts->format)) {
 		ipcs_fail(err, IPCS_EXIT_FAIL, "cannot read clocks: %s",
 			  strerror(errno));
@@ -608,6 +611,8 @@ int trace_run(const struct trace_opts *opts, struct ipcs_error *err)
 
 	while (!stop_signal) {
 		n = ring_buffer__poll(rb, 100);
+		if (fflush(run.out.out) && !run.stdout_closed)
+			check_stdout(&run);
 		if (n == STOP_CONSUMING)
 			break;
 		if (n < 0 && n != -EINTR) {
