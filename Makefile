@@ -114,21 +114,27 @@ check: deps
 # ---- dependencies ----------------------------------------------------------
 
 # Debian packages for building, testing (host and VMs) and the man page.
-DEB_PACKAGES := clang llvm gcc make libbpf-dev bpftool libelf-dev zlib1g-dev \
+DEB_PACKAGES := clang gcc make libbpf-dev bpftool libelf-dev zlib1g-dev \
 	libzstd-dev qemu-system-x86 busybox-static cpio python3-docutils \
-	lsof jq strace stress-ng bpftrace
+	lsof jq strace stress-ng linux-source-6.1
 
-deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+# $(call apt_install_missing,PACKAGES): install those dpkg does not have,
+# and nothing (not even apt-get update) when it has them all.
+define apt_install_missing
+	@missing=""; for p in $(1); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 			grep -q '^install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-		echo "make deps: installing$$missing"; \
+		echo "$@: installing$$missing"; \
 		apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			--no-install-recommends $$missing; \
 	fi
+endef
+
+deps:
+	$(call apt_install_missing,$(DEB_PACKAGES))
 
 # ---- docs, install ---------------------------------------------------------
 

@@ -27,16 +27,7 @@ bench-bins: $(BENCH_BINS)
 
 # Like `make deps`: install only what is missing.
 bench-deps:
-	@missing=""; for p in $(BENCH_DEB_PACKAGES); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
-			grep -q '^install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-		echo "make bench-deps: installing$$missing"; \
-		apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			--no-install-recommends $$missing; \
-	fi
+	$(call apt_install_missing,$(BENCH_DEB_PACKAGES))
 
 bench: bench-deps
 	$(MAKE) $(OUTPUT)/ipcscope bench-bins
