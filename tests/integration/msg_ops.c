@@ -15,21 +15,6 @@
 #define MESSAGES 24
 #define SLEEP_MS 300
 
-/* Events not stamped with the cell's forced tier (none when auto). */
-static int wrong_tier(const struct events *evs)
-{
-	const char *want = probe_tier();
-	int i, n = 0;
-
-	if (!strcmp(want, "auto"))
-		return 0;
-	for (i = 0; i < evs->n; i++)
-		n += strcmp(fj_str(&evs->ev[i], "type"), "lost") &&
-		     (!fj_str(&evs->ev[i], "tier") ||
-		      strcmp(fj_str(&evs->ev[i], "tier"), want));
-	return n;
-}
-
 struct tally {
 	int n;
 	long long bytes;
@@ -58,16 +43,6 @@ static struct tally received(const struct events *evs, long long pid,
 	return t;
 }
 
-static void start(struct tracer *t, long long pid, long long pid2)
-{
-	char arg[2][16];
-
-	snprintf(arg[0], sizeof(arg[0]), "%lld", pid);
-	snprintf(arg[1], sizeof(arg[1]), "%lld", pid2 > 0 ? pid2 : pid);
-	tracer_start(t, (const char *[]){ "-t", "msg", "-p", arg[0], "-p",
-					 arg[1], NULL });
-}
-
 static void send_receive(void)
 {
 	const char *argv[] = { "msg-workload", "sr", "24", NULL };
@@ -80,7 +55,7 @@ static void send_receive(void)
 	workload_start(&w, argv);
 	pid = fact_int(&w, "pid");
 	msqid = fact_int(&w, "msqid");
-	start(&t, pid, 0);
+	tracer_start_family(&t, "msg", pid, 0);
 	workload_finish(&w);
 	tracer_stop(&t);
 
@@ -104,7 +79,7 @@ static void send_receive(void)
 	}
 	tap_is_int(bad_send, 0, "sr: every msgsnd on msqid %lld, errno 0",
 		   msqid);
-	tap_is_int(wrong_tier(&t.events), 0,
+	tap_is_int(events_wrong_tier(&t.events), 0,
 		   "every event says \"tier\":\"%s\"", probe_tier());
 	tap_ok(per_type[1] == 8 && per_type[2] == 8 && per_type[3] == 8,
 	       "sr: 8 messages sent of each mtype 1, 2, 3 (%lld %lld %lld)",
@@ -149,7 +124,7 @@ static void block(void)
 
 	workload_start(&w, argv);
 	child = fact_int(&w, "child");
-	start(&t, fact_int(&w, "pid"), child);
+	tracer_start_family(&t, "msg", fact_int(&w, "pid"), child);
 	workload_finish(&w);
 	tracer_stop(&t);
 
@@ -180,7 +155,7 @@ static void full(void)
 
 	workload_start(&w, argv);
 	pid = fact_int(&w, "pid");
-	start(&t, pid, 0);
+	tracer_start_family(&t, "msg", pid, 0);
 	workload_finish(&w);
 	tracer_stop(&t);
 

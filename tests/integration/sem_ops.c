@@ -14,44 +14,12 @@
 #define PAIRS 100
 #define SLEEP_MS 300
 
-/* Events not stamped with the cell's forced tier (none when auto). */
-static int wrong_tier(const struct events *evs)
-{
-	const char *want = probe_tier();
-	int i, n = 0;
-
-	if (!strcmp(want, "auto"))
-		return 0;
-	for (i = 0; i < evs->n; i++)
-		n += strcmp(fj_str(&evs->ev[i], "type"), "lost") &&
-		     (!fj_str(&evs->ev[i], "tier") ||
-		      strcmp(fj_str(&evs->ev[i], "tier"), want));
-	return n;
-}
-
-static bool fj_true(const struct fj_object *e, const char *key)
-{
-	const struct fj_value *v = fj_get(e, key);
-
-	return v && v->kind == FJ_BOOL && v->boolean;
-}
-
 /* The first op of a semop event, or false when it has none. */
 static bool first_op(const struct fj_object *e, struct fj_object *op)
 {
 	const struct fj_value *ops = fj_get(e, "ops");
 
 	return ops && ops->kind == FJ_RAW && fj_array_objects(ops->str, op, 1) == 1;
-}
-
-static void start(struct tracer *t, long long pid, long long pid2)
-{
-	char arg[2][16];
-
-	snprintf(arg[0], sizeof(arg[0]), "%lld", pid);
-	snprintf(arg[1], sizeof(arg[1]), "%lld", pid2 > 0 ? pid2 : pid);
-	tracer_start(t, (const char *[]){ "-t", "sem", "-p", arg[0], "-p",
-					 arg[1], NULL });
 }
 
 static void pairs(void)
@@ -66,7 +34,7 @@ static void pairs(void)
 	pid = fact_int(&w, "pid");
 	semid = fact_int(&w, "semid");
 	timeout = fact_int(&w, "timeout_ns");
-	start(&t, pid, 0);
+	tracer_start_family(&t, "sem", pid, 0);
 	workload_finish(&w);
 	tracer_stop(&t);
 
@@ -99,7 +67,7 @@ static void pairs(void)
 		   "pv: the semtimedop calls carry their 5 s timeout_ns");
 	tap_is_int(bad, 0, "pv: nsops 1, sem 0, errno 0 everywhere");
 	tap_is_int(other, 0, "pv: no event from another pid or set");
-	tap_is_int(wrong_tier(&t.events), 0,
+	tap_is_int(events_wrong_tier(&t.events), 0,
 		   "every event says \"tier\":\"%s\"", probe_tier());
 	tracer_free(&t);
 	workload_free(&w);
@@ -115,7 +83,7 @@ static void block(void)
 
 	workload_start(&w, argv);
 	child = fact_int(&w, "child");
-	start(&t, fact_int(&w, "pid"), child);
+	tracer_start_family(&t, "sem", fact_int(&w, "pid"), child);
 	workload_finish(&w);
 	tracer_stop(&t);
 
@@ -147,7 +115,7 @@ static void errors(void)
 	workload_start(&w, argv);
 	pid = fact_int(&w, "pid");
 	child = fact_int(&w, "child");
-	start(&t, pid, child);
+	tracer_start_family(&t, "sem", pid, child);
 	workload_finish(&w);
 	tracer_stop(&t);
 

@@ -17,35 +17,6 @@
 #define PENDING_SENDS 20
 #define DELAY_MS 200
 
-/* Events not stamped with the cell's forced tier (none when auto). */
-static int wrong_tier(const struct events *evs)
-{
-	const char *want = probe_tier();
-	int i, n = 0;
-
-	if (!strcmp(want, "auto"))
-		return 0;
-	for (i = 0; i < evs->n; i++)
-		n += strcmp(fj_str(&evs->ev[i], "type"), "lost") &&
-		     (!fj_str(&evs->ev[i], "tier") ||
-		      strcmp(fj_str(&evs->ev[i], "tier"), want));
-	return n;
-}
-
-static bool fj_true(const struct fj_object *e, const char *key)
-{
-	const struct fj_value *v = fj_get(e, key);
-
-	return v && v->kind == FJ_BOOL && v->boolean;
-}
-
-static bool is_null(const struct fj_object *e, const char *key)
-{
-	const struct fj_value *v = fj_get(e, key);
-
-	return v && v->kind == FJ_NULL;
-}
-
 static int count_result(const struct events *evs, const char *result)
 {
 	int i, n = 0;
@@ -113,7 +84,7 @@ static void realtime(void)
 				   fj_int(e, "pid") != child ||
 				   strcmp(fj_str(e, "code_name"), "SI_QUEUE") ||
 				   strcmp(fj_str(e, "action"), "handler") ||
-				   is_null(e, "latency_ns");
+				   fj_is_null(e, "latency_ns");
 			/* FIFO: deliver k answers generate k, to the ns */
 			if (dlv < gen && dlv < RT_SIGNALS &&
 			    fj_int(e, "ts_ns") - gen_ts[dlv] !=
@@ -127,7 +98,7 @@ static void realtime(void)
 	tap_is_int(dlv, RT_SIGNALS, "rt: %d signal_deliver events",
 		   RT_SIGNALS);
 	tap_is_int(lost, 0, "rt: none lost");
-	tap_is_int(wrong_tier(&t.events), 0,
+	tap_is_int(events_wrong_tier(&t.events), 0,
 		   "every event says \"tier\":\"%s\"", probe_tier());
 	tap_is_int(bad_gen, 0,
 		   "rt: generates: sender %lld, target %lld, SI_QUEUE, delivered, group",
@@ -266,7 +237,7 @@ static void thread_directed(void)
 			gen++;
 		} else if (!strcmp(type, "signal_deliver")) {
 			bad_dlv += fj_int(e, "tid") != tid ||
-				   is_null(e, "latency_ns");
+				   fj_is_null(e, "latency_ns");
 			if (dlv < gen && dlv < 50 &&
 			    fj_int(e, "ts_ns") - gen_ts[dlv] !=
 			    fj_int(e, "latency_ns"))

@@ -259,6 +259,20 @@ bool fj_has(const struct fj_object *obj, const char *key)
 	return fj_get(obj, key) != NULL;
 }
 
+bool fj_true(const struct fj_object *obj, const char *key)
+{
+	const struct fj_value *v = fj_get(obj, key);
+
+	return v && v->kind == FJ_BOOL && v->boolean;
+}
+
+bool fj_is_null(const struct fj_object *obj, const char *key)
+{
+	const struct fj_value *v = fj_get(obj, key);
+
+	return v && v->kind == FJ_NULL;
+}
+
 int fj_array_objects(const char *raw, struct fj_object *out, int max)
 {
 	struct cursor c = { raw };

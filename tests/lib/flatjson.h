@@ -37,6 +37,9 @@ const struct fj_value *fj_get(const struct fj_object *obj, const char *key);
 long long fj_int(const struct fj_object *obj, const char *key);
 const char *fj_str(const struct fj_object *obj, const char *key);
 bool fj_has(const struct fj_object *obj, const char *key);
+/* The key is there and is true / is null. */
+bool fj_true(const struct fj_object *obj, const char *key);
+bool fj_is_null(const struct fj_object *obj, const char *key);
 
 /* Parse a raw array of flat objects ("[{...},{...}]") into @out (at most
  * @max); returns how many, or -1 when it is not such an array. */

@@ -174,6 +174,20 @@ const struct fj_object *events_nth(const struct events *evs, const char *type,
 	return NULL;
 }
 
+int events_wrong_tier(const struct events *evs)
+{
+	const char *want = probe_tier();
+	int i, n = 0;
+
+	if (!strcmp(want, "auto"))
+		return 0;
+	for (i = 0; i < evs->n; i++)
+		n += strcmp(fj_str(&evs->ev[i], "type"), "lost") &&
+		     (!fj_str(&evs->ev[i], "tier") ||
+		      strcmp(fj_str(&evs->ev[i], "tier"), want));
+	return n;
+}
+
 /* ---- the collector -------------------------------------------------------- */
 
 int tracer_try_start(struct tracer *t, const char *const *args)
@@ -247,6 +261,17 @@ void tracer_start(struct tracer *t, const char *const *args)
 		tap_bail("ipcscope trace --probe %s did not start (status %d): %s",
 			 probe_tier(), t->status, t->err_text ? t->err_text : "");
 	}
+}
+
+void tracer_start_family(struct tracer *t, const char *family,
+			 long long pid, long long pid2)
+{
+	char arg[2][24];
+
+	snprintf(arg[0], sizeof(arg[0]), "%lld", pid);
+	snprintf(arg[1], sizeof(arg[1]), "%lld", pid2 > 0 ? pid2 : pid);
+	tracer_start(t, (const char *[]){ "-t", family, "-p", arg[0], "-p",
+					 arg[1], NULL });
 }
 
 void tracer_stop(struct tracer *t)

@@ -86,6 +86,15 @@ long long events_sum(const struct events *evs, const char *type,
 const struct fj_object *events_nth(const struct events *evs, const char *type,
 				   long long pid, long long ino, int n);
 
+/* Events (lost records aside) not stamped with the forced tier of this
+ * run (IPCSCOPE_PROBE); 0 when the tier is auto. */
+int events_wrong_tier(const struct events *evs);
+
+/* tracer_start() for one family (-t) and up to two pids (-p; pid2 <= 0
+ * means pid alone). */
+void tracer_start_family(struct tracer *t, const char *family,
+			 long long pid, long long pid2);
+
 /* Run a command, capture exit status and stderr (first line kept). */
 struct cmd_result {
 	int status;		/* exit status, or 128+signal */
