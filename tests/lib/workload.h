@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static inline __attribute__((noreturn, format(printf, 1, 2)))
@@ -50,6 +51,18 @@ void fact(const char *fmt, ...)
 	if (fd < 0 || write(fd, line, n) != n)
 		die("writing facts to %s", path);
 	close(fd);
+}
+
+/* Wait for @n children; how many of them exited with status 0. */
+static inline int reap_clean(const pid_t *kids, int n)
+{
+	int i, status, clean = 0;
+
+	for (i = 0; i < n; i++)
+		if (waitpid(kids[i], &status, 0) == kids[i] &&
+		    WIFEXITED(status) && !WEXITSTATUS(status))
+			clean++;
+	return clean;
 }
 
 /* Stop until the test continues us (SIGCONT). */

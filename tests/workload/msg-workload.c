@@ -193,7 +193,7 @@ static int cmd_full(void)
 static int cmd_crowd(int n)
 {
 	static struct message m = { .mtype = 1, .mtext = "go" };
-	int id = new_queue(), i, ok = 0, status;
+	int id = new_queue(), i, ok;
 	pid_t *kids = calloc(n, sizeof(*kids));
 
 	if (!kids)
@@ -214,10 +214,7 @@ static int cmd_crowd(int n)
 	for (i = 0; i < n; i++)
 		if (msgsnd(id, &m, 3, 0))
 			die("msgsnd");
-	for (i = 0; i < n; i++)
-		if (waitpid(kids[i], &status, 0) == kids[i] &&
-		    WIFEXITED(status) && !WEXITSTATUS(status))
-			ok++;
+	ok = reap_clean(kids, n);
 	fact("{\"woken\":%d}", ok);
 	msgctl(id, IPC_RMID, NULL);
 	free(kids);

@@ -416,9 +416,9 @@ static int cmd_crowd(int n)
 		wait_blocked_in_read(kids[i]);
 	memset(buf, 'c', sizeof(buf));
 	write_all(fds[1], buf, n);
-	for (i = 0; i < n; i++)
-		waitpid(kids[i], NULL, 0);
-	return 0;
+	i = reap_clean(kids, n);
+	fact("{\"fed\":%d}", i);
+	return i == n ? 0 : 1;
 }
 
 int main(int argc, char **argv)

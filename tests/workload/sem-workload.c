@@ -167,7 +167,7 @@ static int cmd_errors(void)
 static int cmd_crowd(int n)
 {
 	struct sembuf release = { .sem_num = 0, .sem_op = n };
-	int id = new_set(1), i, ok = 0, status;
+	int id = new_set(1), i, ok;
 	pid_t *kids = calloc(n, sizeof(*kids));
 
 	if (!kids)
@@ -190,10 +190,7 @@ static int cmd_crowd(int n)
 	}
 	if (semop(id, &release, 1))
 		die("release");
-	for (i = 0; i < n; i++)
-		if (waitpid(kids[i], &status, 0) == kids[i] &&
-		    WIFEXITED(status) && !WEXITSTATUS(status))
-			ok++;
+	ok = reap_clean(kids, n);
 	fact("{\"released\":%d}", ok);
 	semctl(id, 0, IPC_RMID);
 	free(kids);
