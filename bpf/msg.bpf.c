@@ -6,48 +6,59 @@
  *                collector checks BTF, and for kprobes kallsyms, that they
  *                were not inlined away);
  *  kprobe/kretprobe on the same functions;
- *  tracepoints   syscalls:sys_{enter,exit}_{msgsnd,msgrcv}.
+ *  tracepoints   handlers of msgsnd and msgrcv for the syscall
+ *                dispatcher (syscalls.bpf.c, raw sys_enter/sys_exit).
  *
  * One event per call, emitted at return.  msgrcv's received mtype is the
  * first long of the caller's buffer, read back from user memory once the
- * kernel has filled it (ret >= 0).
+ * kernel has filled it (ret >= 0).  Which send a received message came
+ * from: msgsender.bpf.h (fentry and kprobe tiers); on the tracepoint tier
+ * the collector's model of each queue (tools/msgpair.c), which needs
+ * every task's calls: model_task().
  */
 #include "common.bpf.h"
+#include "inflight.bpf.h"
+#define SYSCALL_FAMILY	IPCSCOPE_FAM_MSG	/* its slot in the dispatcher */
+#include "syscalls.bpf.h"
+#include "msgsender.bpf.h"
 
 struct inflight {
-	__u64 start_ns;
+	__u64 start_ns;		/* first: nonzero while in flight */
 	__s64 mtype;
 	__s64 msgtyp;
 	__u64 size;
 	void *ubuf;		/* msgrcv: where the kernel puts mtype */
 	__s32 msqid;
 	__u32 msgflg;
-	__u8 type;		/* IPCSCOPE_EV_MSGSND/MSGRCV */
+	__u16 type;		/* IPCSCOPE_EV_MSGSND/MSGRCV */
 	__u8 mtype_valid;
+	__u8 sender_known;
+	__u8 unwanted;		/* outside -p/-c (see model_task()) */
+	__u32 sender_pid;
+	__u32 sender_tid;
+	__u64 sent_ts_ns;
+	__u64 taken_ns;		/* msgrcv: when store_msg copied it out */
+	char sender_comm[IPCSCOPE_COMM_LEN];
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);	/* tid */
-	__type(value, struct inflight);
-} inflight SEC(".maps");
+DEFINE_INFLIGHT_MAP(struct inflight);
 
 const volatile __u8 tier = IPCSCOPE_TIER_NONE;
 
-static __always_inline int msg_enter(__u8 type, int msqid, __s64 mtype,
+static __always_inline int msg_enter(__u16 type, int msqid, __s64 mtype,
 				     bool mtype_valid, __s64 msgtyp,
 				     void *ubuf, __u64 size, int msgflg)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct inflight rec = {};
+	bool wanted = task_wanted();
 
-	if (!task_wanted())
+	if (!wanted && !model_task())
 		return 0;
 	/* a call still in flight on this thread lost its return (a kernel
 	 * out of kretprobe slots): count its event as lost, not silently */
-	if (bpf_map_lookup_elem(&inflight, &tid))
+	if (inflight_find(&inflight))
 		count_lost();
+	rec.unwanted = !wanted;
 	rec.type = type;
 	rec.msqid = msqid;
 	rec.mtype = mtype;
@@ -57,21 +68,24 @@ static __always_inline int msg_enter(__u8 type, int msqid, __s64 mtype,
 	rec.size = size;
 	rec.msgflg = msgflg;
 	rec.start_ns = bpf_ktime_get_ns();
-	bpf_map_update_elem(&inflight, &tid, &rec, BPF_ANY);
+	inflight_start(&inflight, &rec);
 	return 0;
 }
 
 static __always_inline int msg_exit(long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct ipcscope_wake_event *note;
+	__u64 have_note = 0;
 	struct ipcscope_msg_event *e;
 	struct inflight *rec;
 	long mtype;
 
-	rec = bpf_map_lookup_elem(&inflight, &tid);
+	rec = inflight_find(&inflight);
 	if (!rec)
 		return 0;
 	if (summary_mode) {
+		if (rec->unwanted)
+			goto out;
 		/* msgsnd's bytes are msgsz when it succeeds (it returns 0) */
 		summary_add(rec->type, (__u32)rec->msqid,
 			    ret == 0 && rec->type == IPCSCOPE_EV_MSGSND ?
@@ -79,9 +93,11 @@ static __always_inline int msg_exit(long ret)
 			    bpf_ktime_get_ns() - rec->start_ns);
 		goto out;
 	}
+	note = peers_wake_note(&have_note);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_lost();
+		peers_note_done(note, have_note, false);
 		goto out;
 	}
 	fill_hdr(&e->hdr, rec->type, sizeof(*e));
@@ -103,10 +119,21 @@ static __always_inline int msg_exit(long ret)
 	e->msqid = rec->msqid;
 	e->msgflg = rec->msgflg;
 	e->tier = tier;
+	e->sender_approx = 0;
+	e->unwanted = rec->unwanted;
 	__builtin_memset(e->pad0, 0, sizeof(e->pad0));
-	bpf_ringbuf_submit(e, 0);
+	e->sender_known = rec->sender_known;
+	e->sender_pid = rec->sender_pid;
+	e->sender_tid = rec->sender_tid;
+	e->sent_ts_ns = rec->sent_ts_ns;
+	e->queued_ns = rec->sender_known ? rec->taken_ns - rec->sent_ts_ns : 0;
+	__builtin_memcpy(e->sender_comm, rec->sender_comm,
+			 sizeof(e->sender_comm));
+	__builtin_memset(e->pad1, 0, sizeof(e->pad1));
+	peers_note_done(note, have_note, true);
+	submit_event(e);
 out:
-	bpf_map_delete_elem(&inflight, &tid);
+	inflight_done(&inflight, rec);
 	return 0;
 }
 
@@ -141,6 +168,77 @@ int BPF_PROG(msgrcv_fexit, int msqid, void *buf, size_t bufsz, long msgtyp,
 	return msg_exit(ret);
 }
 
+/*
+ * Pairing (fentry and kprobe tiers).  msgrcv with MSG_COPY allocates its
+ * copy with load_msg too (prepare_copy): a load_msg inside a msgrcv is no
+ * send, so it is not noted, and such a copy has no sender.
+ */
+static __always_inline void msg_loaded(void *msg)
+{
+	struct inflight *rec = inflight_find(&inflight);
+
+	if (rec && rec->type == IPCSCOPE_EV_MSGRCV)
+		return;
+	sender_note(msg);
+}
+
+static __always_inline void msg_stored(void *msg)
+{
+	struct inflight *rec = inflight_find(&inflight);
+	struct sender s;
+
+	if (!rec || rec->type != IPCSCOPE_EV_MSGRCV || !sender_take(msg, &s))
+		return;
+	rec->sender_known = 1;
+	rec->sender_pid = s.pid;
+	rec->sender_tid = s.tid;
+	rec->sent_ts_ns = s.ts_ns;
+	rec->taken_ns = bpf_ktime_get_ns();
+	__builtin_memcpy(rec->sender_comm, s.comm, sizeof(rec->sender_comm));
+}
+
+SEC("fexit/load_msg")
+int BPF_PROG(msg_load_fexit, const void *src, size_t len, void *ret)
+{
+	msg_loaded(ret);
+	return 0;
+}
+
+SEC("fentry/store_msg")
+int BPF_PROG(msg_store_fentry, void *dest, void *msg, size_t len)
+{
+	msg_stored(msg);
+	return 0;
+}
+
+SEC("fentry/free_msg")
+int BPF_PROG(msg_free_fentry, void *msg)
+{
+	sender_forget(msg);
+	return 0;
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(msg_load_kretprobe, void *ret)
+{
+	msg_loaded(ret);
+	return 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(msg_store_kprobe, void *dest, void *msg)
+{
+	msg_stored(msg);
+	return 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(msg_free_kprobe, void *msg)
+{
+	sender_forget(msg);
+	return 0;
+}
+
 /* Tier 2: kprobes. */
 SEC("kprobe")
 int BPF_KPROBE(msgsnd_kprobe, int msqid, long mtype, void *mtext,
@@ -170,35 +268,26 @@ int BPF_KRETPROBE(msgrcv_kretprobe, long ret)
 	return msg_exit(ret);
 }
 
-/* Tier 3: syscall tracepoints.  msgsnd's mtype is read from the user's
- * struct msgbuf, as the kernel itself does first. */
-SEC("tracepoint/syscalls/sys_enter_msgsnd")
-int tp_enter_msgsnd(struct trace_event_raw_sys_enter *ctx)
+/* Tier 3: the syscall dispatcher's handlers.  msgsnd(msqid, msgp, msgsz,
+ * msgflg): mtype is read from the user's struct msgbuf, as the kernel
+ * itself does first.  msgrcv(msqid, msgp, msgsz, msgtyp, msgflg). */
+static __always_inline int enter_msgsnd(struct pt_regs *regs, bool btf)
 {
 	long mtype = 0;
 	bool ok = !bpf_probe_read_user(&mtype, sizeof(mtype),
-				       (void *)ctx->args[1]);
+				       (void *)sc_arg(regs, 1, btf));
 
-	return msg_enter(IPCSCOPE_EV_MSGSND, ctx->args[0], mtype, ok, 0, NULL,
-			 ctx->args[2], ctx->args[3]);
+	return msg_enter(IPCSCOPE_EV_MSGSND, sc_arg(regs, 0, btf), mtype, ok,
+			 0, NULL, sc_arg(regs, 2, btf), sc_arg(regs, 3, btf));
 }
 
-SEC("tracepoint/syscalls/sys_enter_msgrcv")
-int tp_enter_msgrcv(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int enter_msgrcv(struct pt_regs *regs, bool btf)
 {
-	return msg_enter(IPCSCOPE_EV_MSGRCV, ctx->args[0], 0, false,
-			 ctx->args[3], (void *)ctx->args[1], ctx->args[2],
-			 ctx->args[4]);
+	return msg_enter(IPCSCOPE_EV_MSGRCV, sc_arg(regs, 0, btf), 0, false,
+			 sc_arg(regs, 3, btf), (void *)sc_arg(regs, 1, btf),
+			 sc_arg(regs, 2, btf), sc_arg(regs, 4, btf));
 }
 
-SEC("tracepoint/syscalls/sys_exit_msgsnd")
-int tp_exit_msgsnd(struct trace_event_raw_sys_exit *ctx)
-{
-	return msg_exit(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_msgrcv")
-int tp_exit_msgrcv(struct trace_event_raw_sys_exit *ctx)
-{
-	return msg_exit(ctx->ret);
-}
+SYSCALL_ENTER(msg_sys_enter_msgsnd, enter_msgsnd)
+SYSCALL_ENTER(msg_sys_enter_msgrcv, enter_msgrcv)
+SYSCALL_EXIT(msg_sys_exit, msg_exit)

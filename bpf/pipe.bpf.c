@@ -5,40 +5,48 @@
  *  fentry/fexit  on the kernel's pipe read/write functions (pipe_read and
  *                pipe_write before 6.16; anon_ and fifo_ variants after);
  *  kprobe/kretprobe on the same functions;
- *  tracepoints   syscalls:sys_{enter,exit}_{read,write,readv,writev}, which
- *                resolve the fd to its file and keep pipes and FIFOs only.
+ *  tracepoints   handlers of read, write, readv and writev for the
+ *                syscall dispatcher (syscalls.bpf.c, on the raw sys_enter
+ *                and sys_exit tracepoints), which resolve the fd to its
+ *                file and keep pipes and FIFOs only.
  *
  * The collector loads exactly one tier (autoload off for the others) and
  * points the fentry/kprobe programs at the functions it found in BTF and
- * kallsyms.  Every tier records the call at entry in `inflight` and emits
- * one event at return, so each read or write costs one ring-buffer record.
+ * kallsyms.  Every tier records the call at entry in `inflight` (task
+ * storage, see inflight.bpf.h) and emits one event at return, so each read
+ * or write costs one ring-buffer record.
  */
 #include "common.bpf.h"
+#include "inflight.bpf.h"
 #include "pipe_ring.bpf.h"
+#define SYSCALL_FAMILY	IPCSCOPE_FAM_PIPE	/* its slot in the dispatcher */
+#include "syscalls.bpf.h"
+#include "path.bpf.h"
+#include "pipe_peers.bpf.h"
+#include "payload.bpf.h"
 
 #define MAX_IOVECS	64
 
 /* One call in flight on a task, from entry to return. */
 struct inflight {
-	__u64 start_ns;
+	__u64 start_ns;		/* first: nonzero while in flight */
 	__u64 requested;
 	__u64 ino;
 	struct pipe_inode_info *pipe;
 	struct file *file;
 	__u32 dev;
 	__s32 fd;
-	__u8 type;		/* IPCSCOPE_EV_PIPE_READ/WRITE */
+	__u16 type;		/* IPCSCOPE_EV_PIPE_READ/WRITE */
 	__u8 kind;
 	__u8 outer;		/* entered through a fifo_ function */
 	__u8 depth;		/* nested pipe functions: fifo_ calls anon_ */
+	__u8 quiet;		/* --peers: counted for `from`, not printed */
+	__u8 overlap;		/* --peers: another call was in flight */
+	__u64 seq;		/* --peers: its number among the pipe's calls */
+	struct payload_src payload;	/* --payload: where the bytes are */
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);	/* tid */
-	__type(value, struct inflight);
-} inflight SEC(".maps");
+DEFINE_INFLIGHT_MAP(struct inflight);
 
 /* Which tier is loaded; stamped into every event. */
 const volatile __u8 tier = IPCSCOPE_TIER_NONE;
@@ -58,23 +66,31 @@ const volatile __u64 self_err_ino;
  * missed it): its event is lost, and counted so.
  */
 static __always_inline int pipe_enter(struct file *file, __u64 requested,
-				      __u8 type, __s32 fd, bool outer)
+				      __u16 type, __s32 fd, bool outer,
+				      const struct payload_src *src)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct inflight *cur, rec = {};
 	struct inode *inode;
 
-	cur = bpf_map_lookup_elem(&inflight, &tid);
+	/* the filters first: an unwanted task has no record to look up (the
+	 * syscall dispatcher ran them already for the tracepoint tier).
+	 * --peers counts every task's bytes for `from`, printing only the
+	 * wanted tasks' calls. */
+	if (!task_filtered() && !task_wanted()) {
+		if (!peers_mode ||
+		    bpf_get_current_pid_tgid() >> 32 == self_tgid)
+			return 0;
+		rec.quiet = 1;
+	}
+	cur = inflight_find(&inflight);
 	if (cur) {
 		if (cur->outer && cur->file == file) {
 			cur->depth++;
 			return 0;
 		}
 		count_lost();
-		bpf_map_delete_elem(&inflight, &tid);
+		inflight_done(&inflight, cur);
 	}
-	if (!task_wanted())
-		return 0;
 	inode = BPF_CORE_READ(file, f_inode);
 	if (!inode || !inode_is_pipe(inode))
 		return 0;
@@ -93,7 +109,13 @@ static __always_inline int pipe_enter(struct file *file, __u64 requested,
 	rec.type = type;
 	rec.file = file;
 	rec.outer = outer;
-	bpf_map_update_elem(&inflight, &tid, &rec, BPF_ANY);
+	if (peers_mode)
+		stream_enter(rec.pipe, rec.ino,
+			     type == IPCSCOPE_EV_PIPE_WRITE, &rec.seq,
+			     &rec.overlap);
+	if (payload_max)
+		rec.payload = *src;
+	inflight_start(&inflight, &rec);
 	return 0;
 }
 
@@ -111,13 +133,27 @@ static __always_inline void read_ring(struct pipe_inode_info *pipe,
 	e->capacity = r.max_usage * PAGE_SIZE;
 }
 
+/*
+ * One event at return.  A FIFO's event is the larger path event, its path
+ * walked here from the file recorded at entry (path.bpf.h): anonymous
+ * pipes pay nothing for it.  Walking at return rather than entry keeps the
+ * in-flight record small, and the file is still pinned then: by the caller
+ * in the fentry and kprobe tiers; in the tracepoint tier, past the
+ * syscall's fdput, by the descriptor table, or, if another thread closed
+ * the fd meanwhile, by the final fput, which task_work defers to the
+ * return to user space, after sys_exit.
+ */
 static __always_inline int pipe_exit(long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct ipcscope_pipe_path_event *pe = NULL;
+	struct ipcscope_from_event *from = NULL;
+	struct ipcscope_wake_event *note;
+	__u64 have_note = 0, have_from = 0;
 	struct ipcscope_pipe_event *e;
 	struct inflight *rec;
+	__u32 size;
 
-	rec = bpf_map_lookup_elem(&inflight, &tid);
+	rec = inflight_find(&inflight);
 	if (!rec)
 		return 0;
 	if (rec->depth) {
@@ -129,12 +165,35 @@ static __always_inline int pipe_exit(long ret)
 			    bpf_ktime_get_ns() - rec->start_ns);
 		goto out;
 	}
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_lost();
+	note = rec->quiet ? NULL : peers_wake_note(&have_note);
+	if (peers_mode && rec->type == IPCSCOPE_EV_PIPE_WRITE)
+		stream_write_exit(rec->pipe, rec->ino, rec->seq, rec->overlap,
+				  ret);
+	else if (peers_mode)
+		from = stream_read_exit(rec->pipe, rec->ino, rec->seq,
+					rec->overlap, ret, !rec->quiet,
+					&have_from);
+	if (rec->quiet) {
+		/* none reserved, but the verifier cannot tell */
+		peers_note_done(note, have_note, false);
+		peers_note_done(from, have_from, false);
 		goto out;
 	}
-	fill_hdr(&e->hdr, rec->type, sizeof(*e));
+	if (rec->kind == IPCSCOPE_PIPE_FIFO) {
+		size = sizeof(*pe);
+		pe = bpf_ringbuf_reserve(&events, size, 0);
+		e = pe ? &pe->ev : NULL;
+	} else {
+		size = sizeof(*e);
+		e = bpf_ringbuf_reserve(&events, size, 0);
+	}
+	if (!e) {
+		count_lost();
+		peers_note_done(note, have_note, false);
+		peers_note_done(from, have_from, false);
+		goto out;
+	}
+	fill_hdr(&e->hdr, rec->type, size);
 	e->ino = rec->ino;
 	e->requested = rec->requested;
 	e->ret = ret;
@@ -148,11 +207,16 @@ static __always_inline int pipe_exit(long ret)
 	e->slots_used = 0;
 	e->slots = 0;
 	e->buffered_partial = 0;
-	e->pad0 = 0;
+	e->path_status = IPCSCOPE_PATH_NONE;
+	if (pe)
+		fifo_path_fill(rec->file, pe);
 	read_ring(rec->pipe, e);
-	bpf_ringbuf_submit(e, 0);
+	payload_emit(&e->hdr, &rec->payload, ret);
+	peers_note_done(note, have_note, true);
+	peers_note_done(from, have_from, true);
+	submit_event(e);
 out:
-	bpf_map_delete_elem(&inflight, &tid);
+	inflight_done(&inflight, rec);
 	return 0;
 }
 
@@ -167,8 +231,12 @@ SEC("fentry")								\
 int BPF_PROG(pipe_##dir##_fentry##slot, struct kiocb *iocb,		\
 	     struct iov_iter *iter)					\
 {									\
+	struct payload_src src = {};					\
+									\
+	payload_src_iter(&src, iter);					\
 	return pipe_enter(BPF_CORE_READ(iocb, ki_filp),			\
-			  BPF_CORE_READ(iter, count), TYPE, -1, slot);	\
+			  BPF_CORE_READ(iter, count), TYPE, -1, slot,	\
+			  &src);					\
 }									\
 SEC("fexit")								\
 int BPF_PROG(pipe_##dir##_fexit##slot, struct kiocb *iocb,		\
@@ -191,8 +259,12 @@ SEC("kprobe")								\
 int BPF_KPROBE(pipe_##dir##_kprobe##slot, struct kiocb *iocb,		\
 	       struct iov_iter *iter)					\
 {									\
+	struct payload_src src = {};					\
+									\
+	payload_src_iter(&src, iter);					\
 	return pipe_enter(BPF_CORE_READ(iocb, ki_filp),			\
-			  BPF_CORE_READ(iter, count), TYPE, -1, slot);	\
+			  BPF_CORE_READ(iter, count), TYPE, -1, slot,	\
+			  &src);					\
 }
 
 KPROBE_ENTRY(0, read, IPCSCOPE_EV_PIPE_READ)
@@ -206,31 +278,34 @@ int BPF_KRETPROBE(pipe_kretprobe, long ret)
 	return pipe_exit(ret);
 }
 
-/* Tier 3: syscall tracepoints.  The fd is resolved in the task's table. */
-static __always_inline struct file *fd_to_file(int fd)
+/* Tier 3: the syscall dispatcher's handlers.  The fd is resolved in the
+ * task's table: with direct (BTF) loads in tp_btf programs, with
+ * bpf_probe_read_kernel in raw_tp ones; the array of files is read with it
+ * in both (the verifier allows no variable index into BTF memory). */
+static __always_inline struct file *fd_to_file(int fd, bool btf)
 {
-	struct task_struct *task = (void *)bpf_get_current_task();
 	struct file **fds;
 	struct file *file = NULL;
+	struct fdtable *fdt;
 	unsigned int max_fds;
 
 	if (fd < 0)
 		return NULL;
-	max_fds = BPF_CORE_READ(task, files, fdt, max_fds);
+	if (btf) {
+		fdt = bpf_get_current_task_btf()->files->fdt;
+		max_fds = fdt->max_fds;
+		fds = fdt->fd;
+	} else {
+		struct task_struct *task = (void *)bpf_get_current_task();
+
+		fdt = BPF_CORE_READ(task, files, fdt);
+		max_fds = BPF_CORE_READ(fdt, max_fds);
+		fds = BPF_CORE_READ(fdt, fd);
+	}
 	if ((unsigned int)fd >= max_fds)
 		return NULL;
-	fds = BPF_CORE_READ(task, files, fdt, fd);
 	bpf_core_read(&file, sizeof(file), &fds[fd]);
 	return file;
-}
-
-static __always_inline int sys_enter(long fd, __u64 requested, __u8 type)
-{
-	struct file *file = fd_to_file(fd);
-
-	if (!file)
-		return 0;
-	return pipe_enter(file, requested, type, fd, false);
 }
 
 /* Total length of a user iovec array, as readv/writev will ask for. */
@@ -252,48 +327,51 @@ static __always_inline __u64 iov_total(const struct iovec *iov,
 	return total;
 }
 
-SEC("tracepoint/syscalls/sys_enter_read")
-int tp_enter_read(struct trace_event_raw_sys_enter *ctx)
+/* read/write(fd, buf, count) and readv/writev(fd, iov, iovcnt) */
+static __always_inline int sys_enter(struct pt_regs *regs, bool btf,
+				     __u16 type, bool vec)
 {
-	return sys_enter(ctx->args[0], ctx->args[2], IPCSCOPE_EV_PIPE_READ);
-}
-
-SEC("tracepoint/syscalls/sys_enter_write")
-int tp_enter_write(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_enter(ctx->args[0], ctx->args[2], IPCSCOPE_EV_PIPE_WRITE);
-}
-
-SEC("tracepoint/syscalls/sys_enter_readv")
-int tp_enter_readv(struct trace_event_raw_sys_enter *ctx)
-{
-	struct file *file = fd_to_file(ctx->args[0]);
+	int fd = sc_arg(regs, 0, btf);
+	struct file *file = fd_to_file(fd, btf);
+	struct payload_src src = {};
+	__u64 requested;
 
 	if (!file)
 		return 0;
-	return pipe_enter(file, iov_total((void *)ctx->args[1], ctx->args[2]),
-			  IPCSCOPE_EV_PIPE_READ, ctx->args[0], false);
+	if (vec) {
+		requested = iov_total((void *)sc_arg(regs, 1, btf),
+				      sc_arg(regs, 2, btf));
+		payload_src_user_iov(&src, sc_arg(regs, 1, btf),
+				     sc_arg(regs, 2, btf));
+	} else {
+		requested = sc_arg(regs, 2, btf);
+		payload_src_user(&src, sc_arg(regs, 1, btf), requested);
+	}
+	return pipe_enter(file, requested, type, fd, false, &src);
 }
 
-SEC("tracepoint/syscalls/sys_enter_writev")
-int tp_enter_writev(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int enter_read(struct pt_regs *regs, bool btf)
 {
-	struct file *file = fd_to_file(ctx->args[0]);
-
-	if (!file)
-		return 0;
-	return pipe_enter(file, iov_total((void *)ctx->args[1], ctx->args[2]),
-			  IPCSCOPE_EV_PIPE_WRITE, ctx->args[0], false);
+	return sys_enter(regs, btf, IPCSCOPE_EV_PIPE_READ, false);
 }
 
-#define TP_EXIT(name)							\
-SEC("tracepoint/syscalls/sys_exit_" #name)				\
-int tp_exit_##name(struct trace_event_raw_sys_exit *ctx)		\
-{									\
-	return pipe_exit(ctx->ret);					\
+static __always_inline int enter_write(struct pt_regs *regs, bool btf)
+{
+	return sys_enter(regs, btf, IPCSCOPE_EV_PIPE_WRITE, false);
 }
 
-TP_EXIT(read)
-TP_EXIT(write)
-TP_EXIT(readv)
-TP_EXIT(writev)
+static __always_inline int enter_readv(struct pt_regs *regs, bool btf)
+{
+	return sys_enter(regs, btf, IPCSCOPE_EV_PIPE_READ, true);
+}
+
+static __always_inline int enter_writev(struct pt_regs *regs, bool btf)
+{
+	return sys_enter(regs, btf, IPCSCOPE_EV_PIPE_WRITE, true);
+}
+
+SYSCALL_ENTER(pipe_sys_enter_read, enter_read)
+SYSCALL_ENTER(pipe_sys_enter_write, enter_write)
+SYSCALL_ENTER(pipe_sys_enter_readv, enter_readv)
+SYSCALL_ENTER(pipe_sys_enter_writev, enter_writev)
+SYSCALL_EXIT(pipe_sys_exit, pipe_exit)

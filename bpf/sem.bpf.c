@@ -6,7 +6,8 @@
  *                (static; user-space sops, kernel timeout) where BTF has
  *                it, else __do_semtimedop (sops already copied in);
  *  kprobe/kretprobe on the same function;
- *  tracepoints   syscalls:sys_{enter,exit}_{semop,semtimedop}.
+ *  tracepoints   handlers of semop and semtimedop for the syscall
+ *                dispatcher (syscalls.bpf.c, raw sys_enter/sys_exit).
  *
  * The collector picks the function (sem_probe.c) and says in sops_user
  * whether its sops argument points into user or kernel memory.  Every
@@ -14,10 +15,13 @@
  * return: duration_ns is the time a P spent waiting for its V.
  */
 #include "common.bpf.h"
+#include "inflight.bpf.h"
+#define SYSCALL_FAMILY	IPCSCOPE_FAM_SEM	/* its slot in the dispatcher */
+#include "syscalls.bpf.h"
 
 /* One semop in flight on a task, from entry to return. */
 struct inflight {
-	__u64 start_ns;
+	__u64 start_ns;		/* first: nonzero while in flight */
 	__s64 timeout_ns;
 	__s32 semid;
 	__u32 nsops;
@@ -26,12 +30,7 @@ struct inflight {
 	__u8 has_timeout;
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);	/* tid */
-	__type(value, struct inflight);
-} inflight SEC(".maps");
+DEFINE_INFLIGHT_MAP(struct inflight);
 
 const volatile __u8 tier = IPCSCOPE_TIER_NONE;
 /* The attached function's sops is a user pointer (do_semtimedop, the
@@ -95,31 +94,31 @@ static __always_inline int sem_enter(int semid, const void *sops,
 				     unsigned int nsops, bool sops_in_user,
 				     const void *timeout, bool timeout_user)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct inflight rec = {};
 
 	if (!task_wanted())
 		return 0;
 	/* a call still in flight on this thread lost its return (a kernel
 	 * out of kretprobe slots): count its event as lost, not silently */
-	if (bpf_map_lookup_elem(&inflight, &tid))
+	if (inflight_find(&inflight))
 		count_lost();
 	rec.semid = semid;
 	rec.nsops = nsops;
 	copy_ops(&rec, sops, sops_in_user);
 	set_timeout(&rec, timeout, timeout_user);
 	rec.start_ns = bpf_ktime_get_ns();
-	bpf_map_update_elem(&inflight, &tid, &rec, BPF_ANY);
+	inflight_start(&inflight, &rec);
 	return 0;
 }
 
 static __always_inline int sem_exit(long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct ipcscope_wake_event *note;
+	__u64 have_note = 0;
 	struct ipcscope_semop_event *e;
 	struct inflight *rec;
 
-	rec = bpf_map_lookup_elem(&inflight, &tid);
+	rec = inflight_find(&inflight);
 	if (!rec)
 		return 0;
 	if (summary_mode) {
@@ -127,9 +126,11 @@ static __always_inline int sem_exit(long ret)
 			    bpf_ktime_get_ns() - rec->start_ns);
 		goto out;
 	}
+	note = peers_wake_note(&have_note);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_lost();
+		peers_note_done(note, have_note, false);
 		goto out;
 	}
 	fill_hdr(&e->hdr, IPCSCOPE_EV_SEMOP, sizeof(*e));
@@ -143,9 +144,10 @@ static __always_inline int sem_exit(long ret)
 	e->has_timeout = rec->has_timeout;
 	e->tier = tier;
 	__builtin_memset(e->pad0, 0, sizeof(e->pad0));
-	bpf_ringbuf_submit(e, 0);
+	peers_note_done(note, have_note, true);
+	submit_event(e);
 out:
-	bpf_map_delete_elem(&inflight, &tid);
+	inflight_done(&inflight, rec);
 	return 0;
 }
 
@@ -181,29 +183,21 @@ int BPF_KRETPROBE(sem_kretprobe, long ret)
 	return sem_exit(ret);
 }
 
-/* Tier 3: syscall tracepoints; sops and the timeout are user memory. */
-SEC("tracepoint/syscalls/sys_enter_semop")
-int tp_enter_semop(struct trace_event_raw_sys_enter *ctx)
+/* Tier 3: the syscall dispatcher's handlers; sops and the timeout are
+ * user memory.  semop(semid, sops, nsops), semtimedop(..., timeout). */
+static __always_inline int enter_semop(struct pt_regs *regs, bool btf)
 {
-	return sem_enter(ctx->args[0], (void *)ctx->args[1], ctx->args[2],
-			 true, NULL, true);
+	return sem_enter(sc_arg(regs, 0, btf), (void *)sc_arg(regs, 1, btf),
+			 sc_arg(regs, 2, btf), true, NULL, true);
 }
 
-SEC("tracepoint/syscalls/sys_enter_semtimedop")
-int tp_enter_semtimedop(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int enter_semtimedop(struct pt_regs *regs, bool btf)
 {
-	return sem_enter(ctx->args[0], (void *)ctx->args[1], ctx->args[2],
-			 true, (void *)ctx->args[3], true);
+	return sem_enter(sc_arg(regs, 0, btf), (void *)sc_arg(regs, 1, btf),
+			 sc_arg(regs, 2, btf), true,
+			 (void *)sc_arg(regs, 3, btf), true);
 }
 
-SEC("tracepoint/syscalls/sys_exit_semop")
-int tp_exit_semop(struct trace_event_raw_sys_exit *ctx)
-{
-	return sem_exit(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_semtimedop")
-int tp_exit_semtimedop(struct trace_event_raw_sys_exit *ctx)
-{
-	return sem_exit(ctx->ret);
-}
+SYSCALL_ENTER(sem_sys_enter_semop, enter_semop)
+SYSCALL_ENTER(sem_sys_enter_semtimedop, enter_semtimedop)
+SYSCALL_EXIT(sem_sys_exit, sem_exit)

@@ -229,7 +229,7 @@ static __always_inline int on_generate(int sig, struct kernel_siginfo *info,
 	e->tier = tier;
 	e->pad0[0] = 0;
 	e->pad0[1] = 0;
-	bpf_ringbuf_submit(e, 0);
+	submit_event(e);
 	return 0;
 }
 
@@ -283,7 +283,7 @@ static __always_inline int on_deliver(int sig, struct kernel_siginfo *info,
 				   IPCSCOPE_SIG_ACT_HANDLER;
 	e->tier = tier;
 	__builtin_memset(e->pad0, 0, sizeof(e->pad0));
-	bpf_ringbuf_submit(e, 0);
+	submit_event(e);
 	return 0;
 }
 

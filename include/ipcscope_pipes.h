@@ -39,4 +39,18 @@ struct ipcscope_pipe_holder {
 	__u32 pad1;
 };
 
+/* Layout checks, in clang -target bpf and gcc alike. */
+_Static_assert(sizeof(struct ipcscope_pipe_holder) == 96,
+	       "ipcscope_pipe_holder is 96 bytes");
+_Static_assert(__builtin_offsetof(struct ipcscope_pipe_holder, comm) == 32,
+	       "ipcscope_pipe_holder.comm at 32");
+_Static_assert(__builtin_offsetof(struct ipcscope_pipe_holder, head) == 48,
+	       "ipcscope_pipe_holder.head at 48");
+_Static_assert(__builtin_offsetof(struct ipcscope_pipe_holder, buffered) == 84,
+	       "ipcscope_pipe_holder.buffered at 84");
+_Static_assert(__builtin_offsetof(struct ipcscope_pipe_holder, kind) == 88,
+	       "ipcscope_pipe_holder.kind at 88");
+_Static_assert(__builtin_offsetof(struct ipcscope_pipe_holder, pad1) == 92,
+	       "ipcscope_pipe_holder.pad1 at 92");
+
 #endif /* IPCSCOPE_PIPES_H */

@@ -16,6 +16,14 @@
 
 #define IPS_NONE	U32_MAX
 
+/* A pipe end's access, from its file's FMODE_READ and FMODE_WRITE. */
+enum ips_mode {
+	IPS_MODE_NONE,
+	IPS_MODE_R,
+	IPS_MODE_W,
+	IPS_MODE_RW,
+};
+
 /* Which wait queue of struct pipe_inode_info an entry sits on. */
 enum ips_queue {
 	IPS_RD_WAIT,
@@ -38,7 +46,7 @@ struct ips_pipe {
 	unsigned long ino;
 	dev_t dev;
 	bool fifo;
-	bool busy;		/* read without pipe->mutex: ips_lock_pipe() */
+	bool busy;		/* pipe->mutex stayed held: ips_lock_pipe() */
 	unsigned int head;
 	unsigned int tail;
 	unsigned int max_usage;
@@ -53,6 +61,7 @@ struct ips_pipe {
 	u64 bytes;		/* sum of ->len over the occupied slots */
 	u32 first_waiter;	/* waiters[first_waiter ...] */
 	u32 nr_waiters;
+	u32 truncated;		/* queue entries not listed */
 	u32 first_buf;		/* bufs[first_buf ...], if asked for */
 	u32 nr_bufs;
 	u32 first_holder;	/* chained through ips_holder.next */
@@ -65,7 +74,7 @@ struct ips_holder {
 	u32 next;
 	pid_t pid;
 	unsigned int fd;
-	fmode_t mode;
+	u8 mode;		/* enum ips_mode */
 	char comm[TASK_COMM_LEN];
 };
 
@@ -106,7 +115,7 @@ struct ips_snap {
 	struct ips_waiter *waiters;
 	u32 nr_waiters;
 	u32 max_waiters;
-	u32 lost_waiters;	/* queues that kept growing under the scan */
+	u32 lost_waiters;	/* entries dropped: cap, or queue growing */
 	struct ips_buf *bufs;
 	u32 nr_bufs;
 	u32 max_bufs;
@@ -115,6 +124,14 @@ struct ips_snap {
 	u32 nr_tasks;		/* thread groups visited */
 	u32 nr_tables;		/* fd tables scanned */
 	u32 nr_busy;		/* pipes whose mutex stayed held */
+	/* What the snapshot left out; summary's lost_* keys. */
+	u32 lost_pipe_fds;	/* fds of pipes past the max_pipes cap */
+	u32 lost_fds;		/* fds past the max_fds cap */
+	u64 lost_queue;		/* queue entries past queue_limit */
+	u32 lost_queue_uncounted;	/* queues too long to count through */
+	u32 lost_bufs;		/* used slots not in bufs[] */
+	u32 lost_fd_tables;	/* threads whose own fd table was skipped */
+	bool poll_proven;	/* pollwake's address was proven */
 	u64 wait_budget_ns;	/* left for waiting on pipe mutexes */
 	u64 scan_ns;
 	u32 nr_fn;

@@ -38,10 +38,10 @@ static const char *const ips_how_name[IPS_HOW_MAX] = {
 };
 
 static const char *const ips_mode_name[] = {
-	[0]				= "-",
-	[FMODE_READ]			= "r",
-	[FMODE_WRITE]			= "w",
-	[FMODE_READ | FMODE_WRITE]	= "rw",
+	[IPS_MODE_NONE]	= "-",
+	[IPS_MODE_R]	= "r",
+	[IPS_MODE_W]	= "w",
+	[IPS_MODE_RW]	= "rw",
 };
 
 /*
@@ -119,7 +119,7 @@ static void ips_show_pipe(struct seq_file *m, const struct ips_snap *s,
 	}
 	if (p->first_holder == IPS_NONE)
 		seq_putc(m, '-');
-	seq_putc(m, '\n');
+	seq_printf(m, " truncated=%u\n", p->truncated);
 }
 
 static void ips_show_waiter(struct seq_file *m, const struct ips_snap *s,
@@ -199,16 +199,23 @@ static u32 ips_nr_holders(const struct ips_snap *s)
 	return s->nr_holders;
 }
 
+/* What the cap and busy pipes left out of this very snapshot. */
+static void ips_bufs_footer(struct seq_file *m, const struct ips_snap *s)
+{
+	seq_printf(m, "# lost_bufs=%u\n", s->lost_bufs);
+}
+
 /* One record-per-line view of a snapshot. */
 struct ips_view {
 	const char *header;
 	bool bufs;		/* needs the ring slots in the snapshot */
 	u32 (*count)(const struct ips_snap *s);
 	void (*show)(struct seq_file *m, const struct ips_snap *s, u32 idx);
+	void (*footer)(struct seq_file *m, const struct ips_snap *s);
 };
 
 static const struct ips_view ips_pipes_view = {
-	.header	= "# ipcscope-pipes v1\n",
+	.header	= "# ipcscope-pipes v2\n",
 	.count	= ips_nr_pipes,
 	.show	= ips_show_pipe,
 };
@@ -230,6 +237,7 @@ static const struct ips_view ips_bufs_view = {
 	.bufs	= true,
 	.count	= ips_nr_bufs,
 	.show	= ips_show_buf,
+	.footer	= ips_bufs_footer,
 };
 
 /* The cursor is an index into the snapshot: nothing to pin or unlock. */
@@ -239,14 +247,18 @@ struct ips_iter {
 	u32 idx;
 };
 
-/* Position 0 is the version line, position i > 0 is record i - 1. */
+/*
+ * Position 0 is the version line, position i > 0 is record i - 1, and the
+ * one after the last record is the footer, for a view that has one.
+ */
 static void *ips_seq_start(struct seq_file *m, loff_t *pos)
 {
 	struct ips_iter *it = m->private;
+	u32 count = it->view->count(it->snap);
 
 	if (*pos == 0)
 		return SEQ_START_TOKEN;
-	if (*pos > it->view->count(it->snap))
+	if (*pos > count + !!it->view->footer)
 		return NULL;
 	it->idx = *pos - 1;
 	return it;
@@ -268,6 +280,8 @@ static int ips_seq_show(struct seq_file *m, void *v)
 
 	if (v == SEQ_START_TOKEN)
 		seq_puts(m, it->view->header);
+	else if (it->idx == it->view->count(it->snap))
+		it->view->footer(m, it->snap);
 	else
 		it->view->show(m, it->snap, it->idx);
 	return 0;
@@ -353,6 +367,13 @@ static int ips_summary_show(struct seq_file *m, void *unused)
 	for (i = 0; i < IPS_HOW_MAX; i++)
 		seq_printf(m, "how_%s=%u\n", ips_how_name[i], how[i]);
 	seq_printf(m, "lost_waiters=%u\n", s->lost_waiters);
+	seq_printf(m, "lost_queue=%llu\n", s->lost_queue);
+	seq_printf(m, "lost_queue_uncounted=%u\n", s->lost_queue_uncounted);
+	seq_printf(m, "lost_pipe_fds=%u\n", s->lost_pipe_fds);
+	seq_printf(m, "lost_fds=%u\n", s->lost_fds);
+	seq_printf(m, "lost_bufs=%u\n", s->lost_bufs);
+	seq_printf(m, "lost_fd_tables=%u\n", s->lost_fd_tables);
+	seq_printf(m, "poll_proven=%u\n", s->poll_proven);
 	seq_printf(m, "scan_ns=%llu\n", s->scan_ns);
 	return 0;
 }

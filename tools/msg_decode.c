@@ -5,19 +5,19 @@
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include "msg_decode.h"
-#include "restart.h"
 
 #ifndef MSG_COPY
 #define MSG_COPY	040000
 #endif
 
-/* Columns: 15+7+15+6+10+6+5+6+4+6+9 and separators: 99. */
-#define MSG_TEXT_FMT "%-15s %7s %-15s %-6s %10s %6s %5s %6s %-4s %6s %9s\n"
+/* After the common 40: 6+10+6+5+6+4+6+9 and separators: 99. */
+#define MSG_TEXT_FMT "%-6s %10s %6s %5s %6s %-4s %6s %9s"
 
-void msg_print_header(const struct ipcs_output *o)
+void msg_print_header(struct ipcs_output *o)
 {
-	fprintf(o->out, MSG_TEXT_FMT, "TIME", "PID", "COMM", "OP", "MSQID",
-		"MTYPE", "WANT", "SIZE", "FLG", "RET", "LAT(us)");
+	ipcs_w_printf(&o->w, "%-15s %7s %-15s " MSG_TEXT_FMT "\n", "TIME",
+		      "PID", "COMM", "OP", "MSQID", "MTYPE", "WANT", "SIZE",
+		      "FLG", "RET", "LAT(us)");
 }
 
 static const struct {
@@ -73,16 +73,14 @@ static bool is_rcv(const struct ipcscope_msg_event *e)
 	return e->hdr.type == IPCSCOPE_EV_MSGRCV;
 }
 
-static void print_text(const struct ipcs_output *o,
-		       const struct ipcscope_msg_event *e)
+static void print_text(struct ipcs_output *o, const void *data,
+		       size_t rec_size)
 {
-	char clock[32], comm[IPCSCOPE_COMM_LEN], pid[16], msqid[16];
-	char mtype[24], want[24], size[24], flags[8], ret[24], lat[32];
-	int restart;
+	const struct ipcscope_msg_event *e = data;
+	char msqid[16], mtype[24], want[24], size[24], flags[8], ret[24];
+	char lat[32];
 
-	ipcs_format_clock(ipcs_wall_ns(o, e->hdr.ts_ns), clock, sizeof(clock));
-	ipcs_text_sanitize(comm, sizeof(comm), e->hdr.comm, sizeof(e->hdr.comm));
-	snprintf(pid, sizeof(pid), "%u", e->hdr.pid);
+	(void)rec_size;
 	snprintf(msqid, sizeof(msqid), "%d", e->msqid);
 	if (e->mtype_valid)
 		snprintf(mtype, sizeof(mtype), "%lld", (long long)e->mtype);
@@ -92,63 +90,66 @@ static void print_text(const struct ipcs_output *o,
 		snprintf(want, sizeof(want), "%lld", (long long)e->msgtyp);
 	else
 		snprintf(want, sizeof(want), "-");
-	snprintf(size, sizeof(size), "%" PRIu64, (uint64_t)e->size);
+	snprintf(size, sizeof(size), "%" PRId64, (int64_t)e->size);
 	flag_letters(e->msgflg, flags, sizeof(flags));
-	if (e->ret < 0)
-		ipcs_errno_name(ipcs_user_errno(e->ret, &restart), ret,
-				sizeof(ret));
-	else
-		snprintf(ret, sizeof(ret), "%lld", (long long)e->ret);
-	snprintf(lat, sizeof(lat), e->duration_ns < 1000000000ULL ? "%.1f" :
-		 "%.0f", e->duration_ns / 1000.0);
-	fprintf(o->out, MSG_TEXT_FMT, clock, pid, comm,
-		is_rcv(e) ? "msgrcv" : "msgsnd", msqid, mtype, want, size,
-		flags, ret, lat);
+	ipcs_w_printf(&o->w, MSG_TEXT_FMT, is_rcv(e) ? "msgrcv" : "msgsnd",
+		      msqid, mtype, want, size, flags,
+		      ipcs_ret_text(e->ret, ret, sizeof(ret)),
+		      ipcs_lat_text(e->duration_ns, lat, sizeof(lat)));
 }
 
-static void print_json(const struct ipcs_output *o,
-		       const struct ipcscope_msg_event *e)
-{
-	FILE *out = o->out;
-	char flags[96];
-	int restart;
-
-	fprintf(out, "{\"type\":\"%s\",\"ts_ns\":%" PRId64
-		",\"pid\":%u,\"tid\":%u,\"comm\":",
-		is_rcv(e) ? "msgrcv" : "msgsnd",
-		ipcs_wall_ns(o, e->hdr.ts_ns), e->hdr.pid, e->hdr.tid);
-	ipcs_json_string(out, e->hdr.comm, sizeof(e->hdr.comm));
-	msg_flag_names(e->msgflg, flags, sizeof(flags));
-	fprintf(out, ",\"msqid\":%d", e->msqid);
-	if (is_rcv(e))
-		fprintf(out, ",\"msgtyp\":%lld", (long long)e->msgtyp);
-	if (e->mtype_valid)
-		fprintf(out, ",\"mtype\":%lld", (long long)e->mtype);
-	else
-		fputs(",\"mtype\":null", out);
-	/* msgsnd queues all msgsz bytes or fails; msgrcv returns a count */
-	fprintf(out, ",\"requested\":%" PRIu64 ",\"bytes\":%lld",
-		(uint64_t)e->size, e->ret < 0 ? 0LL :
-		is_rcv(e) ? (long long)e->ret : (long long)e->size);
-	fprintf(out, ",\"msgflg\":%u,\"flags\":\"%s\",\"errno\":%d",
-		e->msgflg, flags, ipcs_user_errno(e->ret, &restart));
-	if (restart)
-		fprintf(out, ",\"restart\":%d", restart);
-	fprintf(out, ",\"duration_ns\":%" PRIu64 ",\"tier\":\"%s\"}\n",
-		(uint64_t)e->duration_ns, ipcs_tier_name(e->tier));
-}
-
-int msg_print_event(const struct ipcs_output *o, const void *data,
-		    size_t size)
+static void print_json(struct ipcs_output *o, const void *data, size_t size)
 {
 	const struct ipcscope_msg_event *e = data;
+	struct ipcs_writer *w = &o->w;
+	char flags[96];
 
-	if (size < sizeof(*e) || (e->hdr.type != IPCSCOPE_EV_MSGSND &&
-				  e->hdr.type != IPCSCOPE_EV_MSGRCV))
-		return -1;
-	if (o->format == IPCS_FMT_JSON)
-		print_json(o, e);
+	(void)size;
+	msg_flag_names(e->msgflg, flags, sizeof(flags));
+	ipcs_jw_s64(w, "msqid", e->msqid);
+	if (is_rcv(e))
+		ipcs_jw_s64(w, "msgtyp", e->msgtyp);
+	if (e->mtype_valid)
+		ipcs_jw_s64(w, "mtype", e->mtype);
 	else
-		print_text(o, e);
-	return 0;
+		ipcs_jw_null(w, "mtype");
+	/* msgsnd queues all msgsz bytes or fails; msgrcv returns a count.
+	 * The kernel reads msgsz as a long ((long)msgsz < 0 is EINVAL in
+	 * ipc/msg.c): print what it saw, not 2^64 - 1 for -1. */
+	ipcs_jw_s64(w, "requested", (int64_t)e->size);
+	ipcs_jw_s64(w, "bytes", e->ret < 0 ? 0 :
+		    is_rcv(e) ? e->ret : (int64_t)e->size);
+	ipcs_jw_u64(w, "msgflg", e->msgflg);
+	ipcs_jw_str(w, "flags", flags);
+	ipcs_jw_errno(w, e->ret);
+	ipcs_jw_u64(w, "duration_ns", e->duration_ns);
+	if (is_rcv(e) && e->sender_known) {
+		ipcs_jw_u64(w, "sender_pid", e->sender_pid);
+		ipcs_jw_u64(w, "sender_tid", e->sender_tid);
+		ipcs_jw_string(w, "sender_comm", e->sender_comm,
+			       sizeof(e->sender_comm));
+		ipcs_jw_s64(w, "sent_ts_ns", ipcs_wall_ns(o, e->sent_ts_ns));
+		ipcs_jw_u64(w, "queued_ns", e->queued_ns);
+	} else if (is_rcv(e)) {
+		/* queued before tracing began, a failed receive, or a
+		 * MSG_COPY copy */
+		ipcs_jw_null(w, "sender_pid");
+		ipcs_jw_null(w, "sender_tid");
+		ipcs_jw_null(w, "sender_comm");
+		ipcs_jw_null(w, "sent_ts_ns");
+		ipcs_jw_null(w, "queued_ns");
+	}
+	/* the tracepoint tier's queue model could not order the calls
+	 * (tools/msgpair.c): the sender above is its best guess */
+	if (is_rcv(e))
+		ipcs_jw_bool(w, "sender_approx", e->sender_approx);
+	ipcs_jw_str(w, "tier", ipcs_hook_name(e->tier));
 }
+
+const struct ipcs_event_type msg_event_types[] = {
+	{ IPCSCOPE_EV_MSGSND, "msgsnd", "msqid",
+	  sizeof(struct ipcscope_msg_event), print_json, print_text },
+	{ IPCSCOPE_EV_MSGRCV, "msgrcv", "msqid",
+	  sizeof(struct ipcscope_msg_event), print_json, print_text },
+	{ 0 }
+};

@@ -4,13 +4,13 @@
 #define IPCSCOPE_MSG_DECODE_H
 
 #include "ipcscope.h"
+#include "family.h"
 #include "output.h"
 
-void msg_print_header(const struct ipcs_output *o);
+void msg_print_header(struct ipcs_output *o);
 
-/* Print one event; -1 when it is malformed (short or another type). */
-int msg_print_event(const struct ipcs_output *o, const void *data,
-		    size_t size);
+/* msgsnd, msgrcv. */
+extern const struct ipcs_event_type msg_event_types[];
 
 /* "IPC_NOWAIT|MSG_EXCEPT" ("" for none; unknown bits in hex). */
 void msg_flag_names(unsigned int flags, char *buf, size_t len);

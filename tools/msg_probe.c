@@ -5,8 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include "family.h"
+#include "syscalls.h"
 #include "msg_decode.h"
+#include "msgsender.h"
 #include "msg.skel.h"
 
 /*
@@ -17,11 +20,49 @@
  */
 static const char *const msg_funcs[] = { "do_msgsnd", "do_msgrcv" };
 
-static void set_autoload(struct msg_bpf *skel, enum ipcscope_tier tier)
+/*
+ * Pairing a receive with its send: global functions of ipc/msgutil.c,
+ * T in kallsyms on 6.1, 6.12 and 6.18.  Without them (or on the
+ * tracepoint tier) the receive events only lack their sender.
+ */
+static const char *const msgutil_funcs[] = {
+	"load_msg", "store_msg", "free_msg",
+};
+
+bool msgsender_possible(const struct kernel_info *ki, enum ipcscope_tier tier)
+{
+	unsigned int i;
+
+	if (tier != IPCSCOPE_TIER_FENTRY && tier != IPCSCOPE_TIER_KPROBE)
+		return false;
+	for (i = 0; i < sizeof(msgutil_funcs) / sizeof(msgutil_funcs[0]); i++)
+		if (!kernel_has_btf_func(ki, msgutil_funcs[i]) ||
+		    (tier == IPCSCOPE_TIER_KPROBE &&
+		     kallsyms_has(msgutil_funcs[i]) == 0))
+			return false;
+	return true;
+}
+
+/* What the loader keeps: whether the pairing programs are in. */
+struct msg_priv {
+	bool pairing;
+};
+
+static void set_autoload(struct msg_bpf *skel, enum ipcscope_tier tier,
+			 bool pairing)
 {
 	bool fentry = tier == IPCSCOPE_TIER_FENTRY;
 	bool kprobe = tier == IPCSCOPE_TIER_KPROBE;
-	bool tp = tier == IPCSCOPE_TIER_TRACEPOINT;
+
+	bpf_program__set_autoload(skel->progs.msg_load_fexit, fentry && pairing);
+	bpf_program__set_autoload(skel->progs.msg_store_fentry,
+				  fentry && pairing);
+	bpf_program__set_autoload(skel->progs.msg_free_fentry, fentry && pairing);
+	bpf_program__set_autoload(skel->progs.msg_load_kretprobe,
+				  kprobe && pairing);
+	bpf_program__set_autoload(skel->progs.msg_store_kprobe,
+				  kprobe && pairing);
+	bpf_program__set_autoload(skel->progs.msg_free_kprobe, kprobe && pairing);
 
 	bpf_program__set_autoload(skel->progs.msgsnd_fentry, fentry);
 	bpf_program__set_autoload(skel->progs.msgsnd_fexit, fentry);
@@ -31,10 +72,7 @@ static void set_autoload(struct msg_bpf *skel, enum ipcscope_tier tier)
 	bpf_program__set_autoload(skel->progs.msgrcv_kprobe, kprobe);
 	bpf_program__set_autoload(skel->progs.msgsnd_kretprobe, kprobe);
 	bpf_program__set_autoload(skel->progs.msgrcv_kretprobe, kprobe);
-	bpf_program__set_autoload(skel->progs.tp_enter_msgsnd, tp);
-	bpf_program__set_autoload(skel->progs.tp_enter_msgrcv, tp);
-	bpf_program__set_autoload(skel->progs.tp_exit_msgsnd, tp);
-	bpf_program__set_autoload(skel->progs.tp_exit_msgrcv, tp);
+	/* the tracepoint tier's handlers: family_probe_attach() */
 }
 
 /*
@@ -44,6 +82,7 @@ static void set_autoload(struct msg_bpf *skel, enum ipcscope_tier tier)
 static int msg_attach(struct family_probe *p, struct ipcs_error *err)
 {
 	struct bpf_program *entry[2], *ret[2];
+	struct msg_priv *priv = p->priv;
 	struct msg_bpf *skel = p->skel;
 	char what[96];
 	int i;
@@ -63,35 +102,22 @@ static int msg_attach(struct family_probe *p, struct ipcs_error *err)
 					   err))
 			return -1;
 	}
-	return 0;
-}
-
-static int check_tier_prerequisites(const struct kernel_info *ki,
-				    enum ipcscope_tier tier,
-				    struct ipcs_error *err)
-{
-	unsigned int i;
-
-	/* tracepoints and kretprobe events both need tracefs */
-	if (tier != IPCSCOPE_TIER_FENTRY && ipcs_mount_tracefs(err))
-		return -1;
-	if (tier == IPCSCOPE_TIER_TRACEPOINT)
+	if (!priv->pairing)
 		return 0;
-	if (tier == IPCSCOPE_TIER_KPROBE && !ipcs_kprobes_supported())
-		return ipcs_fail(err, IPCS_EXIT_FAIL,
-				 "kernel has no kprobe support (no kprobe PMU, no kprobe_events)");
-	for (i = 0; i < sizeof(msg_funcs) / sizeof(msg_funcs[0]); i++) {
-		if (!kernel_has_btf_func(ki, msg_funcs[i]))
-			return ipcs_fail(err, IPCS_EXIT_FAIL,
-					 "%s is not in the kernel's BTF (inlined?)",
-					 msg_funcs[i]);
-		if (tier == IPCSCOPE_TIER_KPROBE && kallsyms_has(msg_funcs[i]) == 0)
-			return ipcs_fail(err, IPCS_EXIT_FAIL,
-					 "%s is not in /proc/kallsyms (inlined?)",
-					 msg_funcs[i]);
-	}
+	/* load_msg does not sleep for long: the default kretprobe slots */
+	if (link_set_add(&p->links, bpf_program__attach_kprobe(
+			 skel->progs.msg_load_kretprobe, true, "load_msg"),
+			 "kretprobe to load_msg", err) ||
+	    link_set_add(&p->links, bpf_program__attach_kprobe(
+			 skel->progs.msg_store_kprobe, false, "store_msg"),
+			 "kprobe to store_msg", err) ||
+	    link_set_add(&p->links, bpf_program__attach_kprobe(
+			 skel->progs.msg_free_kprobe, false, "free_msg"),
+			 "kprobe to free_msg", err))
+		return -1;
 	return 0;
 }
+
 
 static int msg_open(struct family_probe *p, const struct kernel_info *ki,
 		    const struct trace_config *cfg, enum ipcscope_tier tier,
@@ -99,10 +125,15 @@ static int msg_open(struct family_probe *p, const struct kernel_info *ki,
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts,
 		    .btf_custom_path = cfg->btf_path);
+	struct msg_priv *priv = calloc(1, sizeof(*priv));
 	struct msg_bpf *skel;
 
-	if (check_tier_prerequisites(ki, tier, err))
+	if (!priv)
+		return ipcs_fail(err, IPCS_EXIT_FAIL, "out of memory");
+	p->priv = priv;
+	if (ipcs_check_kernel_funcs(ki, tier, msg_funcs, sizeof(msg_funcs) / sizeof(msg_funcs[0]), err))
 		return -1;
+	priv->pairing = msgsender_possible(ki, tier);
 	skel = msg_bpf__open_opts(&opts);
 	if (!skel)
 		return ipcs_fail(err, IPCS_EXIT_FAIL,
@@ -110,27 +141,45 @@ static int msg_open(struct family_probe *p, const struct kernel_info *ki,
 				 ipcs_strerr(-errno));
 	p->skel = skel;
 	p->obj = skel->obj;
-	IPCS_SET_COMMON_RODATA(skel, cfg, tier);
-	set_autoload(skel, tier);
+	p->hook = tier == IPCSCOPE_TIER_TRACEPOINT ? ipcs_syscall_hook(ki) :
+		  ipcs_tier_hook(tier);
+	IPCS_SET_COMMON_RODATA(skel, cfg, p->hook);
+	skel->rodata->use_task_storage = p->task_storage;
+	set_autoload(skel, tier, priv->pairing);
 	if (tier == IPCSCOPE_TIER_TRACEPOINT)
 		snprintf(p->desc, sizeof(p->desc),
-			 "tracepoint on syscalls:sys_{enter,exit}_{msgsnd,msgrcv}");
+			 "%s tracepoints sys_enter/sys_exit for msgsnd, msgrcv; senders from the queue model",
+			 ipcs_hook_name(p->hook));
 	else
-		snprintf(p->desc, sizeof(p->desc), "%s on do_msgsnd, do_msgrcv",
-			 ipcs_tier_name(tier));
+		snprintf(p->desc, sizeof(p->desc), "%s on do_msgsnd, do_msgrcv%s",
+			 ipcs_tier_name(tier), priv->pairing ?
+			 "; senders from load_msg, store_msg, free_msg" : "");
 	return 0;
 }
 
 static void msg_destroy(struct family_probe *p)
 {
 	msg_bpf__destroy(p->skel);
+	free(p->priv);
 }
+
+/* x86_64 numbers */
+static const struct ipcs_syscall_handler msg_syscalls[] = {
+	{ SYS_msgsnd, "msg_sys_enter_msgsnd", "msg_sys_exit" },
+	{ SYS_msgrcv, "msg_sys_enter_msgrcv", "msg_sys_exit" },
+	{ -1, NULL, NULL },
+};
 
 const struct ipcs_family msg_family = {
 	.name = "msg",
+	.id = IPCSCOPE_FAM_MSG,
+	.events = msg_event_types,
 	.what = "SysV message queue operations",
 	.open = msg_open,
 	.attach = msg_attach,
 	.destroy = msg_destroy,
 	.print_header = msg_print_header,
+	.syscalls = msg_syscalls,
+	/* every task's calls: the tracepoint tier's queue model (msgpair.c) */
+	.syscalls_all_tasks = true,
 };

@@ -1,22 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
+#include <stdio.h>
 #include <string.h>
-#include <time.h>
-#include "ipcscope.h"
 #include "output.h"
+#include "restart.h"
 
-int ipcs_output_init(struct ipcs_output *o, FILE *out, enum ipcs_format fmt)
+int ipcs_output_init(struct ipcs_output *o, int fd, enum ipcs_format fmt)
 {
 	struct timespec mono, real;
 
+	memset(o, 0, sizeof(*o));
 	if (clock_gettime(CLOCK_MONOTONIC, &mono) ||
 	    clock_gettime(CLOCK_REALTIME, &real))
 		return -1;
-	o->out = out;
 	o->format = fmt;
 	o->mono_to_real_ns = (real.tv_sec - mono.tv_sec) * 1000000000LL +
 			     (real.tv_nsec - mono.tv_nsec);
-	return 0;
+	o->clock_sec = -1;
+	return ipcs_w_init(&o->w, fd);
+}
+
+void ipcs_output_free(struct ipcs_output *o)
+{
+	ipcs_w_free(&o->w);
 }
 
 int64_t ipcs_wall_ns(const struct ipcs_output *o, uint64_t mono_ns)
@@ -34,72 +40,146 @@ void ipcs_format_clock(int64_t wall_ns, char *buf, size_t len)
 		 tm.tm_sec, (long long)(wall_ns % 1000000000LL) / 1000);
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
+/* "HH:MM:SS.uuuuuu", localtime_r once a second. */
+static void write_clock(struct ipcs_output *o, int64_t wall_ns)
 {
-	size_t len, i;
-	unsigned int cp;
+	time_t secs = wall_ns / 1000000000LL;
+	unsigned int us = (wall_ns % 1000000000LL) / 1000;
+	char frac[8];
+	int i;
 
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
+	if (secs != o->clock_sec) {
+		struct tm tm;
+
+		localtime_r(&secs, &tm);
+		snprintf(o->clock_hms, sizeof(o->clock_hms), "%02d:%02d:%02d",
+			 tm.tm_hour, tm.tm_min, tm.tm_sec);
+		o->clock_sec = secs;
 	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* overlong forms, surrogates and beyond U+10FFFF are invalid */
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-	    (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
+	ipcs_w_mem(&o->w, o->clock_hms, 8);
+	frac[0] = '.';
+	for (i = 6; i >= 1; i--, us /= 10)
+		frac[i] = (char)('0' + us % 10);
+	ipcs_w_mem(&o->w, frac, 7);
 }
 
-void ipcs_json_string(FILE *out, const char *str, size_t maxlen)
+void ipcs_event_begin(struct ipcs_output *o, const char *type,
+		      const struct ipcscope_hdr *hdr)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n = strnlen(str, maxlen), i = 0, len;
+	struct ipcs_writer *w = &o->w;
+	char comm[IPCSCOPE_COMM_LEN], pid[16];
 
-	fputc('"', out);
-	while (i < n) {
-		unsigned char c = s[i];
-
-		switch (c) {
-		case '"':  fputs("\\\"", out); i++; continue;
-		case '\\': fputs("\\\\", out); i++; continue;
-		case '\n': fputs("\\n", out); i++; continue;
-		case '\r': fputs("\\r", out); i++; continue;
-		case '\t': fputs("\\t", out); i++; continue;
-		}
-		if (c < 0x20 || c == 0x7f) {
-			fprintf(out, "\\u%04x", c);
-			i++;
-			continue;
-		}
-		len = utf8_seq_len(s + i, n - i);
-		if (!len) {
-			fprintf(out, "\\u%04x", c);
-			i++;
-			continue;
-		}
-		fwrite(s + i, 1, len, out);
-		i += len;
+	if (o->format == IPCS_FMT_JSON) {
+		ipcs_jw_begin_object(w, NULL);
+		ipcs_jw_str(w, "type", type);
+		ipcs_jw_s64(w, "ts_ns", ipcs_wall_ns(o, hdr->ts_ns));
+		ipcs_jw_u64(w, "pid", hdr->pid);
+		ipcs_jw_u64(w, "tid", hdr->tid);
+		ipcs_jw_string(w, "comm", hdr->comm, sizeof(hdr->comm));
+		return;
 	}
-	fputc('"', out);
+	write_clock(o, ipcs_wall_ns(o, hdr->ts_ns));
+	ipcs_w_char(w, ' ');
+	snprintf(pid, sizeof(pid), "%u", hdr->pid);
+	ipcs_w_cell(w, pid, -7);
+	ipcs_w_char(w, ' ');
+	ipcs_text_sanitize(comm, sizeof(comm), hdr->comm, sizeof(hdr->comm));
+	ipcs_w_cell(w, comm, 15);
+	ipcs_w_char(w, ' ');
+}
+
+/* woken_by: who made the call runnable after it slept (--peers) */
+static void write_woken_by(struct ipcs_output *o,
+			   const struct ipcscope_wake_event *wk)
+{
+	struct ipcs_writer *w = &o->w;
+	char comm[IPCSCOPE_COMM_LEN];
+
+	if (o->format == IPCS_FMT_JSON) {
+		if (wk->from_irq) {
+			ipcs_jw_null(w, "woken_by");
+			return;
+		}
+		ipcs_jw_begin_object(w, "woken_by");
+		ipcs_jw_u64(w, "pid", wk->waker_pid);
+		ipcs_jw_string(w, "comm", wk->waker_comm,
+			       sizeof(wk->waker_comm));
+		ipcs_jw_end_object(w);
+		return;
+	}
+	if (wk->from_irq) {
+		ipcs_w_printf(w, " woken_by=irq");
+		return;
+	}
+	ipcs_text_sanitize(comm, sizeof(comm), wk->waker_comm,
+			   sizeof(wk->waker_comm));
+	ipcs_w_printf(w, " woken_by=%u/%s", wk->waker_pid, comm);
+}
+
+/* from: the writers whose bytes a pipe read returned (--peers) */
+static void write_from(struct ipcs_output *o,
+		       const struct ipcscope_from_event *f)
+{
+	struct ipcs_writer *w = &o->w;
+	char comm[IPCSCOPE_COMM_LEN];
+	unsigned int i;
+
+	if (o->format == IPCS_FMT_JSON) {
+		ipcs_jw_begin_array(w, "from");
+		for (i = 0; i < f->nfrom && i < IPCSCOPE_FROM_MAX; i++) {
+			const struct ipcscope_from_seg *s = &f->from[i];
+
+			ipcs_jw_begin_object(w, NULL);
+			if (s->pid) {
+				ipcs_jw_u64(w, "pid", s->pid);
+				ipcs_jw_string(w, "comm", s->comm,
+					       sizeof(s->comm));
+			} else {
+				ipcs_jw_null(w, "pid");
+			}
+			ipcs_jw_u64(w, "bytes", s->bytes);
+			ipcs_jw_end_object(w);
+		}
+		ipcs_jw_end_array(w);
+		if (f->approx)
+			ipcs_jw_bool(w, "from_approx", true);
+		if (f->truncated)
+			ipcs_jw_bool(w, "from_truncated", true);
+		return;
+	}
+	ipcs_w_printf(w, " from=");
+	for (i = 0; i < f->nfrom && i < IPCSCOPE_FROM_MAX; i++) {
+		const struct ipcscope_from_seg *s = &f->from[i];
+
+		ipcs_text_sanitize(comm, sizeof(comm), s->comm,
+				   sizeof(s->comm));
+		if (s->pid)
+			ipcs_w_printf(w, "%s%u/%s:%u", i ? "," : "", s->pid,
+				      comm, s->bytes);
+		else
+			ipcs_w_printf(w, "%s?:%u", i ? "," : "", s->bytes);
+	}
+	if (f->approx)
+		ipcs_w_printf(w, "~");
+}
+
+void ipcs_event_end(struct ipcs_output *o)
+{
+	if (o->from)
+		write_from(o, o->from);
+	if (o->wake)
+		write_woken_by(o, o->wake);
+	if (o->format == IPCS_FMT_JSON)
+		ipcs_jw_end_object(&o->w);
+	else
+		ipcs_w_char(&o->w, '\n');
+}
+
+void ipcs_print_mixed_header(struct ipcs_output *o)
+{
+	ipcs_w_printf(&o->w, "%-15s %7s %-15s %-6s %s\n", "TIME(local)",
+		      "PID", "COMM", "OP",
+		      "DETAILS (per family: ipcscope(8); LAT in us)");
 }
 
 void ipcs_text_sanitize(char *dst, size_t dstlen, const char *src,
@@ -117,6 +197,43 @@ void ipcs_text_sanitize(char *dst, size_t dstlen, const char *src,
 	dst[n] = '\0';
 }
 
+const char *ipcs_ret_text(long long ret, char *buf, size_t len)
+{
+	int restart;
+
+	if (ret < 0)
+		return ipcs_errno_name(ipcs_user_errno(ret, &restart), buf,
+				       len);
+	snprintf(buf, len, "%lld", ret);
+	return buf;
+}
+
+const char *ipcs_lat_text(uint64_t ns, char *buf, size_t len)
+{
+	snprintf(buf, len, ns < 1000000000ULL ? "%.1f" : "%.0f", ns / 1000.0);
+	return buf;
+}
+
+void ipcs_jw_errno(struct ipcs_writer *w, long long ret)
+{
+	int restart, err = ipcs_user_errno(ret, &restart);
+
+	ipcs_jw_s64(w, "errno", err);
+	if (restart)
+		ipcs_jw_s64(w, "restart", restart);
+}
+
+void ipcs_jw_dev(struct ipcs_writer *w, const char *key, unsigned int major,
+		 unsigned int minor)
+{
+	ipcs_jw_key(w, key);
+	ipcs_w_char(w, '"');
+	ipcs_w_u64(w, major);
+	ipcs_w_char(w, ':');
+	ipcs_w_u64(w, minor);
+	ipcs_w_char(w, '"');
+}
+
 const char *ipcs_errno_name(int errnum, char *buf, size_t len)
 {
 	const char *name = strerrorname_np(errnum);
@@ -128,15 +245,28 @@ const char *ipcs_errno_name(int errnum, char *buf, size_t len)
 	return buf;
 }
 
+/* A tier's name is that of its own hook: enum ipcscope_hook starts with
+ * the three tiers, same values. */
 const char *ipcs_tier_name(unsigned int tier)
 {
-	switch (tier) {
-	case IPCSCOPE_TIER_FENTRY:
+	if (tier < IPCSCOPE_TIER_FENTRY || tier > IPCSCOPE_TIER_TRACEPOINT)
+		return "auto";
+	return ipcs_hook_name(tier);
+}
+
+const char *ipcs_hook_name(unsigned int hook)
+{
+	switch (hook) {
+	case IPCSCOPE_HOOK_FENTRY:
 		return "fentry";
-	case IPCSCOPE_TIER_KPROBE:
+	case IPCSCOPE_HOOK_KPROBE:
 		return "kprobe";
-	case IPCSCOPE_TIER_TRACEPOINT:
+	case IPCSCOPE_HOOK_TRACEPOINT:
 		return "tracepoint";
+	case IPCSCOPE_HOOK_TP_BTF:
+		return "tp_btf";
+	case IPCSCOPE_HOOK_RAW_TP:
+		return "raw_tp";
 	}
-	return "auto";
+	return "unknown";
 }

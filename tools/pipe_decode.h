@@ -4,17 +4,15 @@
 #define IPCSCOPE_PIPE_DECODE_H
 
 #include "ipcscope.h"
+#include "family.h"
 #include "output.h"
 
 /* Text column headings for pipe events. */
-void pipe_print_header(const struct ipcs_output *o);
+void pipe_print_header(struct ipcs_output *o);
 
-/*
- * Print one event; @path is the FIFO's path when it was resolved, or NULL.
- * Returns -1 when the event is malformed (short or unknown type).
- */
-int pipe_print_event(const struct ipcs_output *o, const void *data,
-		     size_t size, const char *path);
+/* pipe_read, pipe_write: a FIFO's record may be the longer struct
+ * ipcscope_pipe_path_event (hdr.size says). */
+extern const struct ipcs_event_type pipe_event_types[];
 
 const char *pipe_kind_name(unsigned int kind);
 

@@ -6,7 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include "family.h"
+#include "syscalls.h"
 #include "pipe_decode.h"
 #include "pipe.skel.h"
 
@@ -78,7 +80,6 @@ static void set_autoload(struct pipe_bpf *skel, enum ipcscope_tier tier,
 	struct bpf_program *prog;
 	bool fentry = tier == IPCSCOPE_TIER_FENTRY;
 	bool kprobe = tier == IPCSCOPE_TIER_KPROBE;
-	bool tp = tier == IPCSCOPE_TIER_TRACEPOINT;
 
 	bpf_object__for_each_program(prog, skel->obj)
 		bpf_program__set_autoload(prog, false);
@@ -117,15 +118,7 @@ static void set_autoload(struct pipe_bpf *skel, enum ipcscope_tier tier,
 	bpf_program__set_autoload(skel->progs.pipe_write_kprobe1,
 				  kprobe && f->nwrite > 1);
 	bpf_program__set_autoload(skel->progs.pipe_kretprobe, kprobe);
-
-	bpf_program__set_autoload(skel->progs.tp_enter_read, tp);
-	bpf_program__set_autoload(skel->progs.tp_enter_write, tp);
-	bpf_program__set_autoload(skel->progs.tp_enter_readv, tp);
-	bpf_program__set_autoload(skel->progs.tp_enter_writev, tp);
-	bpf_program__set_autoload(skel->progs.tp_exit_read, tp);
-	bpf_program__set_autoload(skel->progs.tp_exit_write, tp);
-	bpf_program__set_autoload(skel->progs.tp_exit_readv, tp);
-	bpf_program__set_autoload(skel->progs.tp_exit_writev, tp);
+	/* the tracepoint tier's handlers: family_probe_attach() */
 }
 
 /*
@@ -177,7 +170,7 @@ static int check_tier_prerequisites(enum ipcscope_tier tier,
 	int i;
 
 	if (tier == IPCSCOPE_TIER_TRACEPOINT)
-		return ipcs_mount_tracefs(err);
+		return 0;
 	if (!f->nread || !f->nwrite)
 		return ipcs_fail(err, IPCS_EXIT_FAIL,
 				 "kernel BTF has neither anon_pipe_read/write nor pipe_read/write");
@@ -224,8 +217,12 @@ static int pipe_open(struct family_probe *p, const struct kernel_info *ki,
 				 ipcs_strerr(-errno));
 	p->skel = skel;
 	p->obj = skel->obj;
-	IPCS_SET_COMMON_RODATA(skel, cfg, tier);
+	p->hook = tier == IPCSCOPE_TIER_TRACEPOINT ? ipcs_syscall_hook(ki) :
+		  ipcs_tier_hook(tier);
+	IPCS_SET_COMMON_RODATA(skel, cfg, p->hook);
+	skel->rodata->use_task_storage = p->task_storage;
 	skel->rodata->target_ino = cfg->ino;
+	skel->rodata->payload_max = cfg->summary ? 0 : cfg->payload_max;
 	skel->rodata->self_out_ino = pipe_ino_of(STDOUT_FILENO);
 	skel->rodata->self_err_ino = pipe_ino_of(STDERR_FILENO);
 	set_autoload(skel, tier, funcs);
@@ -233,7 +230,8 @@ static int pipe_open(struct family_probe *p, const struct kernel_info *ki,
 	describe_funcs(funcs, fnames, sizeof(fnames));
 	if (tier == IPCSCOPE_TIER_TRACEPOINT)
 		snprintf(p->desc, sizeof(p->desc),
-			 "tracepoint on syscalls:sys_{enter,exit}_{read,write,readv,writev}");
+			 "%s tracepoints sys_enter/sys_exit for read, write, readv, writev",
+			 ipcs_hook_name(p->hook));
 	else
 		snprintf(p->desc, sizeof(p->desc), "%s on %s",
 			 ipcs_tier_name(tier), fnames);
@@ -246,11 +244,24 @@ static void pipe_destroy(struct family_probe *p)
 	free(p->priv);
 }
 
+/* x86_64 numbers (SYS_*), like every syscall handler table */
+static const struct ipcs_syscall_handler pipe_syscalls[] = {
+	{ SYS_read, "pipe_sys_enter_read", "pipe_sys_exit" },
+	{ SYS_write, "pipe_sys_enter_write", "pipe_sys_exit" },
+	{ SYS_readv, "pipe_sys_enter_readv", "pipe_sys_exit" },
+	{ SYS_writev, "pipe_sys_enter_writev", "pipe_sys_exit" },
+	{ -1, NULL, NULL },
+};
+
 const struct ipcs_family pipe_family = {
 	.name = "pipe",
+	.id = IPCSCOPE_FAM_PIPE,
+	.events = pipe_event_types,
 	.what = "pipe reads and writes",
 	.open = pipe_open,
 	.attach = pipe_attach,
 	.destroy = pipe_destroy,
 	.print_header = pipe_print_header,
+	.syscalls = pipe_syscalls,
+	.payload_types = 1U << 0 | 1U << 1,	/* pipe_read, pipe_write */
 };

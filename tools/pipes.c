@@ -236,115 +236,130 @@ static bool fifo_path_of(const struct pipe_state *p, char *buf, size_t len)
 	return false;
 }
 
-static void print_waiters_json(FILE *out, const char *key,
-			       const struct pipe_waiter *w, int n)
+static void print_waiters_json(struct ipcs_writer *w, const char *key,
+			       const struct pipe_waiter *wt, int n)
 {
 	int i;
 
-	fprintf(out, ",\"%s\":[", key);
-	for (i = 0; i < n; i++)
-		fprintf(out, "%s{\"tid\":%u,\"how\":\"%s\"}", i ? "," : "",
-			w[i].tid, w[i].how);
-	fputc(']', out);
+	ipcs_jw_begin_array(w, key);
+	for (i = 0; i < n; i++) {
+		ipcs_jw_begin_object(w, NULL);
+		ipcs_jw_u64(w, "tid", wt[i].tid);
+		ipcs_jw_string(w, "how", wt[i].how, sizeof(wt[i].how));
+		ipcs_jw_end_object(w);
+	}
+	ipcs_jw_end_array(w);
 }
 
-static void print_json(FILE *out, const struct pipe_state *p,
+static void print_json(struct ipcs_writer *w, const struct pipe_state *p,
 		       const char *source)
 {
 	char path[PATH_MAX];
 	int i;
 
-	fprintf(out, "{\"ino\":%" PRIu64 ",\"dev\":\"%u:%u\",\"pipe\":\"%s\"",
-		p->ino, p->dev_major, p->dev_minor, p->fifo ? "fifo" : "anon");
-	if (fifo_path_of(p, path, sizeof(path))) {
-		fputs(",\"path\":", out);
-		ipcs_json_string(out, path, sizeof(path));
-	}
-	fprintf(out, ",\"capacity\":%u,\"slots\":%u,\"ring_size\":%u"
-		",\"slots_used\":%u,\"head\":%u,\"tail\":%u"
-		",\"buffered\":%" PRIu64 ",\"buffered_partial\":%s"
-		",\"readers\":%u,\"writers\":%u,\"files\":%u"
-		",\"r_counter\":%u,\"w_counter\":%u",
-		p->capacity, p->slots, p->ring_size, p->head - p->tail,
-		p->head, p->tail, p->buffered,
-		p->buffered_partial ? "true" : "false", p->readers, p->writers,
-		p->files, p->r_counter, p->w_counter);
+	ipcs_jw_begin_object(w, NULL);
+	ipcs_jw_u64(w, "ino", p->ino);
+	ipcs_jw_dev(w, "dev", p->dev_major, p->dev_minor);
+	ipcs_jw_str(w, "pipe", p->fifo ? "fifo" : "anon");
+	if (fifo_path_of(p, path, sizeof(path)))
+		ipcs_jw_string(w, "path", path, sizeof(path));
+	ipcs_jw_u64(w, "capacity", p->capacity);
+	ipcs_jw_u64(w, "slots", p->slots);
+	ipcs_jw_u64(w, "ring_size", p->ring_size);
+	ipcs_jw_u64(w, "slots_used", (uint32_t)(p->head - p->tail));
+	ipcs_jw_u64(w, "head", p->head);
+	ipcs_jw_u64(w, "tail", p->tail);
+	ipcs_jw_u64(w, "buffered", p->buffered);
+	ipcs_jw_bool(w, "buffered_partial", p->buffered_partial);
+	ipcs_jw_u64(w, "readers", p->readers);
+	ipcs_jw_u64(w, "writers", p->writers);
+	ipcs_jw_u64(w, "files", p->files);
+	ipcs_jw_u64(w, "r_counter", p->r_counter);
+	ipcs_jw_u64(w, "w_counter", p->w_counter);
 	if (p->have_waiters) {
-		fprintf(out, ",\"busy\":%s", p->busy ? "true" : "false");
-		print_waiters_json(out, "rd_wait", p->rd_wait, p->n_rd_wait);
-		print_waiters_json(out, "wr_wait", p->wr_wait, p->n_wr_wait);
+		ipcs_jw_bool(w, "busy", p->busy);
+		print_waiters_json(w, "rd_wait", p->rd_wait, p->n_rd_wait);
+		print_waiters_json(w, "wr_wait", p->wr_wait, p->n_wr_wait);
 	}
-	fputs(",\"holders\":[", out);
+	ipcs_jw_begin_array(w, "holders");
 	for (i = 0; i < p->nholders; i++) {
-		fprintf(out, "%s{\"pid\":%u,\"fd\":%u,\"mode\":\"%s\",\"comm\":",
-			i ? "," : "", p->holders[i].pid, p->holders[i].fd,
-			p->holders[i].mode);
-		ipcs_json_string(out, p->holders[i].comm,
-				 sizeof(p->holders[i].comm));
-		fputc('}', out);
+		ipcs_jw_begin_object(w, NULL);
+		ipcs_jw_u64(w, "pid", p->holders[i].pid);
+		ipcs_jw_u64(w, "fd", p->holders[i].fd);
+		ipcs_jw_string(w, "mode", p->holders[i].mode,
+			       sizeof(p->holders[i].mode));
+		ipcs_jw_string(w, "comm", p->holders[i].comm,
+			       sizeof(p->holders[i].comm));
+		ipcs_jw_end_object(w);
 	}
-	fprintf(out, "],\"source\":\"%s\"}\n", source);
+	ipcs_jw_end_array(w);
+	ipcs_jw_str(w, "source", source);
+	ipcs_jw_end_object(w);
 }
 
-static void print_waiters_text(FILE *out, const struct pipe_state *p,
-			       const struct pipe_waiter *w, int n)
+static void print_waiters_text(struct ipcs_writer *w,
+			       const struct pipe_state *p,
+			       const struct pipe_waiter *wt, int n)
 {
 	char cell[64] = "";
 	size_t off = 0;
 	int i;
 
 	if (!p->have_waiters) {
-		fprintf(out, " %-10s", "?");
+		ipcs_w_printf(w, " %-10s", "?");
 		return;
 	}
 	for (i = 0; i < n && off < sizeof(cell); i++)
 		off += snprintf(cell + off, sizeof(cell) - off, "%s%u",
-				i ? "," : "", w[i].tid);
-	fprintf(out, " %-10s", n ? cell : "-");
+				i ? "," : "", wt[i].tid);
+	ipcs_w_printf(w, " %-10s", n ? cell : "-");
 }
 
-static void print_text(FILE *out, const struct pipe_state *p)
+static void print_text(struct ipcs_writer *w, const struct pipe_state *p)
 {
 	char fill[48], comm[64], path[PATH_MAX];
 	int i;
 
 	snprintf(fill, sizeof(fill), "%" PRIu64 "%s/%u", p->buffered,
 		 p->buffered_partial ? "+" : "", p->capacity);
-	fprintf(out, "%9" PRIu64 " %-4s %15s %5u/%-3u %3u %3u", p->ino,
-		p->fifo ? "fifo" : "anon", fill, p->head - p->tail, p->slots,
-		p->readers, p->writers);
-	print_waiters_text(out, p, p->rd_wait, p->n_rd_wait);
-	print_waiters_text(out, p, p->wr_wait, p->n_wr_wait);
+	ipcs_w_printf(w, "%9" PRIu64 " %-4s %15s %5u/%-3u %3u %3u", p->ino,
+		      p->fifo ? "fifo" : "anon", fill, p->head - p->tail,
+		      p->slots, p->readers, p->writers);
+	print_waiters_text(w, p, p->rd_wait, p->n_rd_wait);
+	print_waiters_text(w, p, p->wr_wait, p->n_wr_wait);
 	for (i = 0; i < p->nholders; i++) {
 		ipcs_text_sanitize(comm, sizeof(comm), p->holders[i].comm,
 				   sizeof(comm));
-		fprintf(out, "%s%s[%u]:%u%s", i ? "," : " ", comm,
-			p->holders[i].pid, p->holders[i].fd,
-			p->holders[i].mode);
+		ipcs_w_printf(w, "%s%s[%u]:%u%s", i ? "," : " ", comm,
+			      p->holders[i].pid, p->holders[i].fd,
+			      p->holders[i].mode);
 	}
 	if (fifo_path_of(p, path, sizeof(path))) {
 		ipcs_text_sanitize(comm, sizeof(comm), path, sizeof(comm));
-		fprintf(out, " %s", comm);
+		ipcs_w_printf(w, " %s", comm);
 	}
-	fputc('\n', out);
+	ipcs_w_char(w, '\n');
 }
 
-void pipes_print(const struct ipcs_output *o, const struct pipe_list *list,
+void pipes_print(struct ipcs_output *o, const struct pipe_list *list,
 		 const struct pipes_opts *opts)
 {
 	int i;
 
 	if (o->format == IPCS_FMT_TEXT)
-		fprintf(o->out, "%9s %-4s %15s %9s %3s %3s %-10s %-10s %s\n",
-			"INODE", "KIND", "BUFFERED/CAP", "SLOTS", "R", "W",
-			"RD_WAIT", "WR_WAIT", "HOLDERS comm[pid]:fd mode");
+		ipcs_w_printf(&o->w,
+			      "%9s %-4s %15s %9s %3s %3s %-10s %-10s %s\n",
+			      "INODE", "KIND", "BUFFERED/CAP", "SLOTS", "R",
+			      "W", "RD_WAIT", "WR_WAIT",
+			      "HOLDERS comm[pid]:fd mode");
 	for (i = 0; i < list->n; i++) {
 		if (!wanted(&list->v[i], opts))
 			continue;
 		if (o->format == IPCS_FMT_JSON)
-			print_json(o->out, &list->v[i], list->source);
+			print_json(&o->w, &list->v[i], list->source);
 		else
-			print_text(o->out, &list->v[i]);
+			print_text(&o->w, &list->v[i]);
+		ipcs_w_end_record(&o->w);
 	}
 }
 
@@ -374,9 +389,13 @@ int pipes_run(const struct pipes_opts *opts, struct ipcs_error *err)
 		goto out;
 	qsort(list.v, list.n, sizeof(*list.v), by_ino);
 	signal(SIGPIPE, SIG_IGN);
-	ipcs_output_init(&out, stdout, opts->format);
+	if (ipcs_output_init(&out, STDOUT_FILENO, opts->format)) {
+		ret = ipcs_fail(err, IPCS_EXIT_FAIL, "out of memory");
+		goto out;
+	}
 	pipes_print(&out, &list, opts);
-	fflush(stdout);
+	ipcs_w_flush(&out.w);
+	ipcs_output_free(&out);
 out:
 	pipe_list_free(&list);
 	return ret;

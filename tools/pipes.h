@@ -77,7 +77,7 @@ int pipes_from_debugfs(struct pipe_list *list, const char *path,
 int pipes_from_bpf(struct pipe_list *list, const struct pipes_opts *opts,
 		   struct ipcs_error *err);
 
-/* Parse one record line of the debugfs "pipes" file (v1). */
+/* Parse one record line of the debugfs "pipes" file (v1 or v2). */
 int pipes_parse_debugfs_line(const char *line, struct pipe_state *p);
 
 /* The pipe of @list with this id, added when new. */
@@ -85,7 +85,7 @@ struct pipe_state *pipe_list_get(struct pipe_list *list, uint64_t id);
 int pipe_add_holder(struct pipe_state *p, const struct pipe_holder *h);
 void pipe_list_free(struct pipe_list *list);
 
-void pipes_print(const struct ipcs_output *o, const struct pipe_list *list,
+void pipes_print(struct ipcs_output *o, const struct pipe_list *list,
 		 const struct pipes_opts *opts);
 
 #endif /* IPCSCOPE_PIPES_VERB_H */

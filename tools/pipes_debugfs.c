@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The kernel module's view: /sys/kernel/debug/ipcscope/pipes, format v1
- * (Documentation/debugfs.rst): a "# ipcscope-pipes v1" line, then one line
- * per pipe of space-separated key=value fields.
+ * The kernel module's view: /sys/kernel/debug/ipcscope/pipes, format v1 or
+ * v2 (Documentation/debugfs.rst): a "# ipcscope-pipes vN" line, then one
+ * line per pipe of space-separated key=value fields.  v2 only changed what
+ * a busy pipe's bytes mean (0: not read) and added truncated=, which are
+ * read the same way.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,7 +13,7 @@
 #include <string.h>
 #include "pipes.h"
 
-#define PIPES_HEADER "# ipcscope-pipes v1"
+#define PIPES_HEADER "# ipcscope-pipes v"
 
 /* comm is escaped by the module as \ooo; undo that. */
 static void unescape(char *dst, size_t len, const char *src)
@@ -183,11 +185,12 @@ int pipes_from_debugfs(struct pipe_list *list, const char *path,
 
 		lineno++;
 		if (lineno == 1) {
-			if (strncmp(line, PIPES_HEADER, strlen(PIPES_HEADER))) {
+			if (strcmp(line, PIPES_HEADER "1\n") &&
+			    strcmp(line, PIPES_HEADER "2\n")) {
 				fclose(f);
 				free(line);
 				return ipcs_fail(err, IPCS_EXIT_FAIL,
-						 "%s: unknown format '%.40s' (want %s)",
+						 "%s: unknown format '%.40s' (want %s1 or 2)",
 						 path, line, PIPES_HEADER);
 			}
 			continue;
@@ -198,7 +201,7 @@ int pipes_from_debugfs(struct pipe_list *list, const char *path,
 			fclose(f);
 			free(line);
 			return ipcs_fail(err, IPCS_EXIT_FAIL,
-					 "%s: line %d is not a v1 record",
+					 "%s: line %d is not a pipes record",
 					 path, lineno);
 		}
 		slot = pipe_list_get(list, p.id);

@@ -15,12 +15,174 @@
 
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 
+/*
+ * Kernel BTF questions ("is there a FUNC named pipe_read?") are answered by
+ * reading the raw BTF file piecewise each time, never by parsing it whole:
+ * a parsed copy is 6 MB (6.18's BTF is 5.5 MB, and libbpf needs twice that
+ * while it reads the file), and libbpf parses one more of its own in every
+ * bpf_object__open()/load() that needs it (bpf_program__set_attach_target
+ * included).  A question costs one read of the file, about 2 ms.
+ */
+#define BTF_CHUNK	(64 * 1024)
+
+struct btf_reader {
+	int fd;
+	off_t base;		/* where the section starts in the file */
+	__u32 len;		/* section length */
+	char *buf;
+	__u32 buf_start;	/* section offset of buf[0] */
+	__u32 buf_n;
+};
+
+/* Make section bytes [off, off + n) readable at buf + (off - buf_start). */
+static int reader_need(struct btf_reader *r, __u32 off, __u32 n)
+{
+	ssize_t got;
+	__u32 want;
+
+	if (off >= r->buf_start && off + n <= r->buf_start + r->buf_n)
+		return 0;
+	if (n > BTF_CHUNK || off + n > r->len)
+		return -1;
+	want = r->len - off < BTF_CHUNK ? r->len - off : BTF_CHUNK;
+	got = pread(r->fd, r->buf, want, r->base + off);
+	if (got < (ssize_t)n)
+		return -1;
+	r->buf_start = off;
+	r->buf_n = got;
+	return 0;
+}
+
+static int read_btf_header(int fd, struct btf_header *h)
+{
+	if (pread(fd, h, sizeof(*h), 0) != sizeof(*h) ||
+	    h->magic != BTF_MAGIC || h->hdr_len < sizeof(*h))
+		return -1;
+	return 0;
+}
+
+/* Bytes after struct btf_type that a type of this kind carries. */
+static long btf_type_extra(const struct btf_type *t)
+{
+	long vlen = BTF_INFO_VLEN(t->info);
+
+	switch (BTF_INFO_KIND(t->info)) {
+	case BTF_KIND_INT:
+	case BTF_KIND_VAR:
+	case BTF_KIND_DECL_TAG:
+		return 4;
+	case BTF_KIND_ARRAY:
+		return sizeof(struct btf_array);
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return vlen * sizeof(struct btf_member);
+	case BTF_KIND_ENUM:
+		return vlen * sizeof(struct btf_enum);
+	case BTF_KIND_ENUM64:
+		return vlen * sizeof(struct btf_enum64);
+	case BTF_KIND_FUNC_PROTO:
+		return vlen * sizeof(struct btf_param);
+	case BTF_KIND_DATASEC:
+		return vlen * sizeof(struct btf_var_secinfo);
+	case BTF_KIND_PTR:
+	case BTF_KIND_FWD:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_TYPE_TAG:
+		return 0;
+	}
+	return -1;		/* a kind newer than this reader */
+}
+
+#define MAX_NAME_OFFS 8
+
+/* Offsets of the strings equal to @name (deduplicated BTF has one). */
+static int find_name(struct btf_reader *r, const char *name, __u32 *offs)
+{
+	size_t len = strlen(name);
+	__u32 off = 0;
+	int n = 0;
+
+	while (off < r->len && n < MAX_NAME_OFFS) {
+		const char *s, *nul;
+
+		if (reader_need(r, off, 1))
+			return -1;
+		s = r->buf + (off - r->buf_start);
+		nul = memchr(s, '\0', r->buf_start + r->buf_n - off);
+		if (!nul) {
+			if (off == r->buf_start)
+				return -1;	/* longer than a chunk */
+			r->buf_n = 0;		/* read again from @off */
+			continue;
+		}
+		if ((size_t)(nul - s) == len && !memcmp(s, name, len))
+			offs[n++] = off;
+		off += nul - s + 1;
+	}
+	return n;
+}
+
+/* 1: a type of @kind named @name is in the raw BTF at @fd, 0: not, -1. */
+static int raw_btf_has(int fd, const char *name, int kind)
+{
+	struct btf_reader r = { .fd = fd };
+	__u32 offs[MAX_NAME_OFFS], off;
+	struct btf_header h;
+	int nnames, i, found = 0;
+
+	if (read_btf_header(fd, &h))
+		return -1;
+	r.buf = malloc(BTF_CHUNK);
+	if (!r.buf)
+		return -1;
+	r.base = h.hdr_len + h.str_off;
+	r.len = h.str_len;
+	nnames = find_name(&r, name, offs);
+	if (nnames <= 0) {
+		free(r.buf);
+		return nnames;
+	}
+	r.base = h.hdr_len + h.type_off;
+	r.len = h.type_len;
+	r.buf_start = r.buf_n = 0;
+	for (off = 0; off < r.len && !found;) {
+		const struct btf_type *t;
+		long extra;
+
+		if (reader_need(&r, off, sizeof(*t))) {
+			found = -1;
+			break;
+		}
+		t = (const void *)(r.buf + (off - r.buf_start));
+		extra = btf_type_extra(t);
+		if (extra < 0) {
+			found = -1;
+			break;
+		}
+		if ((int)BTF_INFO_KIND(t->info) == kind)
+			for (i = 0; i < nnames; i++)
+				if (t->name_off == offs[i])
+					found = 1;
+		off += sizeof(*t) + extra;
+	}
+	free(r.buf);
+	return found;
+}
+
 int kernel_info_open(struct kernel_info *ki, const char *btf_path,
 		     struct ipcs_error *err)
 {
 	const char *path = btf_path ? btf_path : VMLINUX_BTF;
+	struct btf_header h;
 
 	ki->btf_path = path;
+	ki->btf_fd = -1;
+	ki->btf_parsed = NULL;
 	if (access(path, R_OK)) {
 		if (btf_path)
 			return ipcs_fail(err, IPCS_EXIT_FAIL,
@@ -30,8 +192,16 @@ int kernel_info_open(struct kernel_info *ki, const char *btf_path,
 				 "kernel has no BTF (%s: %s); ipcscope needs a kernel built with CONFIG_DEBUG_INFO_BTF=y, or --btf FILE",
 				 path, strerror(errno));
 	}
-	ki->btf = btf__parse(path, NULL);
-	if (!ki->btf)
+	ki->btf_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (ki->btf_fd >= 0 && !read_btf_header(ki->btf_fd, &h))
+		return 0;
+	/* not raw BTF in this byte order (an ELF file given to --btf):
+	 * libbpf parses it, once */
+	if (ki->btf_fd >= 0)
+		close(ki->btf_fd);
+	ki->btf_fd = -1;
+	ki->btf_parsed = btf__parse(path, NULL);
+	if (!ki->btf_parsed)
 		return ipcs_fail(err, IPCS_EXIT_FAIL, "cannot parse BTF %s: %s",
 				 path, strerror(errno));
 	return 0;
@@ -39,13 +209,24 @@ int kernel_info_open(struct kernel_info *ki, const char *btf_path,
 
 void kernel_info_close(struct kernel_info *ki)
 {
-	btf__free(ki->btf);
-	ki->btf = NULL;
+	if (ki->btf_fd >= 0)
+		close(ki->btf_fd);
+	ki->btf_fd = -1;
+	btf__free(ki->btf_parsed);
+	ki->btf_parsed = NULL;
+}
+
+bool kernel_has_btf_type(const struct kernel_info *ki, const char *name,
+			 int kind)
+{
+	if (ki->btf_parsed)
+		return btf__find_by_name_kind(ki->btf_parsed, name, kind) > 0;
+	return ki->btf_fd >= 0 && raw_btf_has(ki->btf_fd, name, kind) == 1;
 }
 
 bool kernel_has_btf_func(const struct kernel_info *ki, const char *name)
 {
-	return btf__find_by_name_kind(ki->btf, name, BTF_KIND_FUNC) > 0;
+	return kernel_has_btf_type(ki, name, BTF_KIND_FUNC);
 }
 
 int kallsyms_has(const char *name)
@@ -116,6 +297,13 @@ void link_set_destroy(struct link_set *set)
 		ipcs_kretprobe_remove(set->kretprobe[set->n]);
 		set->kretprobe[set->n][0] = '\0';
 	}
+}
+
+bool ipcs_debug_knob(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v && strcmp(v, "0");
 }
 
 int ipcs_tier_parse(const char *name)
@@ -286,4 +474,31 @@ fail:
 	event[0] = '\0';
 	errno = err ? err : EINVAL;
 	return NULL;
+}
+
+int ipcs_check_kernel_funcs(const struct kernel_info *ki,
+			    enum ipcscope_tier tier, const char *const *funcs,
+			    unsigned int n, struct ipcs_error *err)
+{
+	unsigned int i;
+
+	/* kretprobe events need tracefs */
+	if (tier == IPCSCOPE_TIER_KPROBE && ipcs_mount_tracefs(err))
+		return -1;
+	if (tier == IPCSCOPE_TIER_TRACEPOINT)
+		return 0;
+	if (tier == IPCSCOPE_TIER_KPROBE && !ipcs_kprobes_supported())
+		return ipcs_fail(err, IPCS_EXIT_FAIL,
+				 "kernel has no kprobe support (no kprobe PMU, no kprobe_events)");
+	for (i = 0; i < n; i++) {
+		if (!kernel_has_btf_func(ki, funcs[i]))
+			return ipcs_fail(err, IPCS_EXIT_FAIL,
+					 "%s is not in the kernel's BTF (inlined?)",
+					 funcs[i]);
+		if (tier == IPCSCOPE_TIER_KPROBE && kallsyms_has(funcs[i]) == 0)
+			return ipcs_fail(err, IPCS_EXIT_FAIL,
+					 "%s is not in /proc/kallsyms (inlined?)",
+					 funcs[i]);
+	}
+	return 0;
 }

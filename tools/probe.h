@@ -20,7 +20,9 @@ struct trace_config {
 	__u32 pids[IPCSCOPE_MAX_PIDS];
 	int npids;
 	char comm[IPCSCOPE_COMM_LEN];
-	__u64 ino;
+	__u64 ino;			/* --ino: a pipe, or a unix socket */
+	char unix_path[IPCSCOPE_UNIX_PATH_MAX];	/* --path, sun_path bytes */
+	unsigned int unix_path_len;	/* 0: no --path */
 	enum ipcscope_tier tier;	/* NONE: auto */
 	unsigned int families;		/* bit i: ipcs_families[i] */
 	const char *btf_path;		/* NULL: /sys/kernel/btf/vmlinux */
@@ -28,18 +30,37 @@ struct trace_config {
 	__u64 sig_mask;			/* --sig: bit sig-1; 0: every signal */
 	bool verbose;
 	bool summary;			/* aggregate in the kernel */
+	unsigned int payload_max;	/* --payload N; 0: off */
+	bool summary_cgroup;		/* and by cgroup v2 id too */
+	bool peers;			/* --peers: woken_by, pipe from */
 };
 
-/* Kernel facts looked up once per run. */
+/* --ringbuf-size's default.  Its pages are mapped twice into the collector
+ * (once more for records that wrap), so it costs twice its size in RSS. */
+#define IPCS_RINGBUF_DEFAULT	(4U << 20)
+/* The collector is woken early once the ring holds this much. */
+#define IPCS_WAKEUP_FRACTION	4
+
+static inline unsigned int ipcs_ringbuf_bytes(const struct trace_config *cfg)
+{
+	return cfg->ringbuf_bytes ? cfg->ringbuf_bytes : IPCS_RINGBUF_DEFAULT;
+}
+
+/* Kernel facts looked up once per run.  The BTF is not kept parsed (see
+ * tools/probe.c): ask kernel_has_btf_type(). */
 struct kernel_info {
-	struct btf *btf;		/* vmlinux BTF */
 	const char *btf_path;
+	int btf_fd;			/* raw BTF, read per question */
+	struct btf *btf_parsed;		/* or an ELF file's, parsed once */
 };
 
 int kernel_info_open(struct kernel_info *ki, const char *btf_path,
 		     struct ipcs_error *err);
 void kernel_info_close(struct kernel_info *ki);
 bool kernel_has_btf_func(const struct kernel_info *ki, const char *name);
+/* A type of BTF_KIND_@kind named @name is in the kernel's BTF. */
+bool kernel_has_btf_type(const struct kernel_info *ki, const char *name,
+			 int kind);
 /* 1: a text symbol of that name is in /proc/kallsyms, 0: not, -1: unknown */
 int kallsyms_has(const char *name);
 /* The kernel can attach kprobes (a kprobe PMU or kprobe_events). */
@@ -78,11 +99,23 @@ struct bpf_link *ipcs_attach_kretprobe(struct bpf_program *prog,
 				       char event[IPCS_KRETPROBE_NAME_LEN]);
 void ipcs_kretprobe_remove(const char *event);
 
+/* A debugging knob of the environment is set (to anything but "" or 0). */
+bool ipcs_debug_knob(const char *name);
+
 /* Parse "auto", "fentry" etc.; -1 for an unknown name. */
 int ipcs_tier_parse(const char *name);
 
 /* Tracepoints need tracefs; mount it when nobody has. */
 int ipcs_mount_tracefs(struct ipcs_error *err);
+
+/*
+ * What the fentry and kprobe tiers need to hook @funcs: each in the
+ * kernel's BTF, and for kprobes in kallsyms, with kprobe support and
+ * tracefs.  The tracepoint tier needs none of it.  0, or -1 with @err.
+ */
+int ipcs_check_kernel_funcs(const struct kernel_info *ki,
+			    enum ipcscope_tier tier, const char *const *funcs,
+			    unsigned int n, struct ipcs_error *err);
 
 /* Message for a failed libbpf call (libbpf returns -errno). */
 const char *ipcs_strerr(int negerr);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 #include "cli.h"
 #include "probe_features.h"
 #include "family.h"
@@ -18,6 +19,9 @@ static const struct argp_option features_options[] = {
 	{ "format", 'f', "FMT", 0, "Output format: text (default) or json", 0 },
 	{ "btf", 0x100, "FILE", 0,
 	  "Kernel BTF to use instead of /sys/kernel/btf/vmlinux", 0 },
+	{ "events", 0x101, NULL, 0,
+	  "List the families and the event types they emit (the registry), "
+	  "without touching the kernel", 0 },
 	{ "verbose", 'v', NULL, 0, "libbpf warnings", 0 },
 	{ 0 }
 };
@@ -49,6 +53,9 @@ static error_t features_parser(int key, char *arg, struct argp_state *state)
 	case 0x100:
 		fp->opts->btf_path = arg;
 		return 0;
+	case 0x101:
+		fp->opts->events = true;
+		return 0;
 	case 'v':
 		fp->opts->verbose = true;
 		return 0;
@@ -67,7 +74,9 @@ int features_parse_args(int argc, char **argv, struct features_opts *opts,
 		.options = features_options,
 		.parser = features_parser,
 		.doc = "Report which probe tiers this kernel offers, by loading "
-		       "and attaching each, and why a tier is unavailable.",
+		       "and attaching each, the hook each uses, and why a tier "
+		       "is unavailable.  With --events, list the event types "
+		       "of every family instead.",
 	};
 	struct fparse fp = { .opts = opts, .err = err };
 
@@ -82,42 +91,52 @@ int features_parse_args(int argc, char **argv, struct features_opts *opts,
 
 static const char *pipe_layout(const struct kernel_info *ki)
 {
+	/* a diagnostic verb: parsing the whole BTF once is fine here */
+	struct btf *btf = btf__parse(ki->btf_path, NULL);
+	const char *layout = "unknown";
 	const struct btf_type *t;
 	const struct btf_member *m;
 	int id, i;
 
-	id = btf__find_by_name_kind(ki->btf, "pipe_inode_info",
-				    BTF_KIND_STRUCT);
-	if (id <= 0)
-		return "unknown";
-	t = btf__type_by_id(ki->btf, id);
-	m = btf_members(t);
-	for (i = 0; i < btf_vlen(t); i++, m++) {
-		const char *name = btf__name_by_offset(ki->btf, m->name_off);
+	id = btf ? btf__find_by_name_kind(btf, "pipe_inode_info",
+					  BTF_KIND_STRUCT) : -1;
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	m = t ? btf_members(t) : NULL;
+	for (i = 0; t && i < btf_vlen(t); i++, m++) {
+		const char *name = btf__name_by_offset(btf, m->name_off);
 
-		if (name && !strcmp(name, "head"))
-			return "head/tail";
+		if (name && !strcmp(name, "head")) {
+			layout = "head/tail";
+			break;
+		}
 		/* head_tail lives in an anonymous union */
-		if (name && !*name)
-			return "head_tail";
+		if (name && !*name) {
+			layout = "head_tail";
+			break;
+		}
 	}
-	return "unknown";
+	btf__free(btf);
+	return layout;
 }
 
 /* Try every tier of one family; report each, and the tier auto picks. */
-static void report_family(const struct ipcs_family *family,
+static void report_family(struct ipcs_output *o,
+			  const struct ipcs_family *family,
 			  const struct kernel_info *ki,
-			  const struct trace_config *cfg, bool json)
+			  const struct trace_config *cfg)
 {
 	static const enum ipcscope_tier tiers[] = {
 		IPCSCOPE_TIER_FENTRY, IPCSCOPE_TIER_KPROBE,
 		IPCSCOPE_TIER_TRACEPOINT,
 	};
+	bool json = o->format == IPCS_FMT_JSON;
+	struct ipcs_writer *w = &o->w;
+	const struct ipcs_event_type *t;
 	const char *best = NULL;
 	unsigned int i;
 
 	if (json)
-		printf("\"%s\":{", family->name);
+		ipcs_jw_begin_object(w, family->name);
 	for (i = 0; i < sizeof(tiers) / sizeof(tiers[0]); i++) {
 		const char *tname = ipcs_tier_name(tiers[i]);
 		struct ipcs_error err = {};
@@ -125,6 +144,7 @@ static void report_family(const struct ipcs_family *family,
 		bool ok = !family_probe_attach(&probe, family, ki, cfg,
 					       tiers[i], NULL, &err);
 		const char *what = ok ? probe.desc : err.msg;
+		const char *hook = ok ? ipcs_hook_name(probe.hook) : NULL;
 		size_t tlen = strlen(tname);
 
 		/* the reason starts with the tier's name: said already */
@@ -133,22 +153,97 @@ static void report_family(const struct ipcs_family *family,
 		if (ok && !best)
 			best = tname;
 		if (json) {
-			printf("\"%s\":{\"available\":%s,\"%s\":", tname,
-			       ok ? "true" : "false", ok ? "probes" : "reason");
-			ipcs_json_string(stdout, what, 1024);
-			printf("},");
+			ipcs_jw_begin_object(w, tname);
+			ipcs_jw_bool(w, "available", ok);
+			if (ok)
+				ipcs_jw_str(w, "hook", hook);
+			ipcs_jw_string(w, ok ? "probes" : "reason", what, 1024);
+			ipcs_jw_end_object(w);
+		} else if (ok) {
+			ipcs_w_printf(w, "%-7s %-11s yes, hook %s: %s\n",
+				      family->name, tname, hook, what);
 		} else {
-			printf("%-7s %-11s %s: %s\n", family->name, tname,
-			       ok ? "yes" : "no", what);
+			ipcs_w_printf(w, "%-7s %-11s no: %s\n", family->name,
+				      tname, what);
 		}
 		if (ok)
 			family_probe_destroy(&probe);
 	}
-	if (json)
-		printf("\"auto\":\"%s\"}", best ? best : "none");
-	else
-		printf("%-7s %-11s %s\n", family->name, "auto",
-		       best ? best : "none");
+	if (json) {
+		ipcs_jw_str(w, "auto", best ? best : "none");
+		ipcs_jw_begin_array(w, "events");
+		for (t = family->events; t->name; t++)
+			ipcs_jw_str(w, NULL, t->name);
+		ipcs_jw_end_array(w);
+		ipcs_jw_end_object(w);
+		return;
+	}
+	ipcs_w_printf(w, "%-7s %-11s %s\n", family->name, "auto",
+		      best ? best : "none");
+	ipcs_w_printf(w, "%-7s %-11s", family->name, "events");
+	for (t = family->events; t->name; t++)
+		ipcs_w_printf(w, "%s %s", t == family->events ? "" : ",",
+			      t->name);
+	ipcs_w_char(w, '\n');
+}
+
+/*
+ * The registry, no kernel needed.  The text is an RST simple table, so the
+ * man page includes it as it is (make man: $(OUTPUT)/families.rst).
+ */
+static void list_events(struct ipcs_output *o)
+{
+	static const char rule[] =
+		"======  ===============  =====  ======  ========\n";
+	struct ipcs_writer *w = &o->w;
+	const struct ipcs_event_type *t;
+	unsigned int f;
+
+	if (o->format == IPCS_FMT_JSON) {
+		ipcs_jw_begin_object(w, NULL);
+		ipcs_jw_begin_array(w, "families");
+		for (f = 0; f < ipcs_nfamilies; f++) {
+			const struct ipcs_family *fam = ipcs_families[f];
+
+			ipcs_jw_begin_object(w, NULL);
+			ipcs_jw_str(w, "name", fam->name);
+			ipcs_jw_u64(w, "id", fam->id);
+			ipcs_jw_str(w, "what", fam->what);
+			ipcs_jw_begin_array(w, "events");
+			for (t = fam->events; t->name; t++) {
+				ipcs_jw_begin_object(w, NULL);
+				ipcs_jw_str(w, "type", t->name);
+				ipcs_jw_u64(w, "id", t->type);
+				ipcs_jw_str(w, "object", t->object);
+				ipcs_jw_u64(w, "min_size", t->min_size);
+				ipcs_jw_end_object(w);
+			}
+			ipcs_jw_end_array(w);
+			ipcs_jw_end_object(w);
+		}
+		ipcs_jw_end_array(w);
+		ipcs_jw_end_object(w);
+		return;
+	}
+	ipcs_w_str(w, rule);
+	ipcs_w_printf(w, "%-6s  %-15s  %-5s  %-6s  %s\n", "FAMILY", "EVENT",
+		      "ID", "OBJECT", "FAMILY TRACES");
+	ipcs_w_str(w, rule);
+	for (f = 0; f < ipcs_nfamilies; f++) {
+		const struct ipcs_family *fam = ipcs_families[f];
+
+		for (t = fam->events; t->name; t++) {
+			ipcs_w_printf(w, "%-6s  %-15s  0x%03x  ",
+				      fam->name,
+				      t->name, t->type);
+			if (t == fam->events)
+				ipcs_w_printf(w, "%-6s  %s\n", t->object,
+					      fam->what);
+			else
+				ipcs_w_printf(w, "%s\n", t->object);
+		}
+	}
+	ipcs_w_str(w, rule);
 }
 
 int features_run(const struct features_opts *opts, struct ipcs_error *err)
@@ -156,33 +251,47 @@ int features_run(const struct features_opts *opts, struct ipcs_error *err)
 	struct trace_config cfg = { .btf_path = opts->btf_path,
 				    .verbose = opts->verbose };
 	struct kernel_info ki = {};
+	struct ipcs_output o;
+	struct ipcs_writer *w = &o.w;
 	struct utsname uts;
 	bool json = opts->format == IPCS_FMT_JSON;
 	unsigned int f;
 
+	if (ipcs_output_init(&o, STDOUT_FILENO, opts->format))
+		return ipcs_fail(err, IPCS_EXIT_FAIL, "out of memory");
+	if (opts->events) {
+		list_events(&o);
+		goto out;
+	}
 	ipcs_libbpf_logging(opts->verbose);
 	if (ipcs_check_privilege(err) ||
-	    kernel_info_open(&ki, opts->btf_path, err))
+	    kernel_info_open(&ki, opts->btf_path, err)) {
+		ipcs_output_free(&o);
 		return -1;
+	}
 	uname(&uts);
 	if (json) {
-		printf("{\"kernel\":");
-		ipcs_json_string(stdout, uts.release, sizeof(uts.release));
-		printf(",\"btf\":");
-		ipcs_json_string(stdout, ki.btf_path, 4096);
-		printf(",\"pipe_layout\":\"%s\",\"families\":{",
-		       pipe_layout(&ki));
+		ipcs_jw_begin_object(w, NULL);
+		ipcs_jw_string(w, "kernel", uts.release, sizeof(uts.release));
+		ipcs_jw_str(w, "btf", ki.btf_path);
+		ipcs_jw_str(w, "pipe_layout", pipe_layout(&ki));
+		ipcs_jw_begin_object(w, "families");
 	} else {
-		printf("kernel  %s\nbtf     %s\npipes   %s layout\n",
-		       uts.release, ki.btf_path, pipe_layout(&ki));
+		ipcs_w_printf(w, "kernel  %s\nbtf     %s\npipes   %s layout\n",
+			      uts.release, ki.btf_path, pipe_layout(&ki));
 	}
 	for (f = 0; f < ipcs_nfamilies; f++) {
-		if (json && f)
-			printf(",");
-		report_family(ipcs_families[f], &ki, &cfg, json);
+		report_family(&o, ipcs_families[f], &ki, &cfg);
+		/* a slow kernel: show each family as it is done */
+		ipcs_w_flush(w);
 	}
-	if (json)
-		printf("}}\n");
+	if (json) {
+		ipcs_jw_end_object(w);
+		ipcs_jw_end_object(w);
+	}
 	kernel_info_close(&ki);
+out:
+	ipcs_w_flush(w);
+	ipcs_output_free(&o);
 	return 0;
 }

@@ -10,6 +10,7 @@ struct features_opts {
 	enum ipcs_format format;
 	const char *btf_path;
 	bool verbose;
+	bool events;		/* --events: list the registry, nothing else */
 };
 
 int features_parse_args(int argc, char **argv, struct features_opts *opts,

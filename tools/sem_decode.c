@@ -4,15 +4,15 @@
 #include <sys/ipc.h>
 #include <sys/sem.h>
 #include "sem_decode.h"
-#include "restart.h"
 
-/* Columns: 15+7+15+6+10+15+7+7+9 and separators: 99. */
-#define SEM_TEXT_FMT "%-15s %7s %-15s %-6s %10s %-15s %7s %7s %9s\n"
+/* After the common 40: 6+10+15+7+7+9 and separators: 99. */
+#define SEM_TEXT_FMT "%-6s %10s %-15s %7s %7s %9s"
 
-void sem_print_header(const struct ipcs_output *o)
+void sem_print_header(struct ipcs_output *o)
 {
-	fprintf(o->out, SEM_TEXT_FMT, "TIME", "PID", "COMM", "OP", "SEMID",
-		"OPS", "TIMEOUT", "RET", "LAT(us)");
+	ipcs_w_printf(&o->w, "%-15s %7s %-15s " SEM_TEXT_FMT "\n", "TIME",
+		      "PID", "COMM", "OP", "SEMID", "OPS", "TIMEOUT", "RET",
+		      "LAT(us)");
 }
 
 /*
@@ -58,16 +58,12 @@ static void format_duration(uint64_t ns, char *buf, size_t len)
 		snprintf(buf, len, "%.3gus", ns / 1e3);
 }
 
-static void print_text(const struct ipcs_output *o,
-		       const struct ipcscope_semop_event *e)
+static void print_text(struct ipcs_output *o, const void *data, size_t size)
 {
-	char clock[32], comm[IPCSCOPE_COMM_LEN], pid[16], semid[16];
-	char ops[16], timeout[24], ret[24], lat[32];
-	int restart;
+	const struct ipcscope_semop_event *e = data;
+	char semid[16], ops[16], timeout[24], ret[24], lat[32];
 
-	ipcs_format_clock(ipcs_wall_ns(o, e->hdr.ts_ns), clock, sizeof(clock));
-	ipcs_text_sanitize(comm, sizeof(comm), e->hdr.comm, sizeof(e->hdr.comm));
-	snprintf(pid, sizeof(pid), "%u", e->hdr.pid);
+	(void)size;
 	snprintf(semid, sizeof(semid), "%d", e->semid);
 	format_ops(e, ops, sizeof(ops));
 	if (e->has_timeout && e->timeout_ns < 0)
@@ -76,61 +72,43 @@ static void print_text(const struct ipcs_output *o,
 		format_duration(e->timeout_ns, timeout, sizeof(timeout));
 	else
 		snprintf(timeout, sizeof(timeout), "-");
-	if (e->ret < 0)
-		ipcs_errno_name(ipcs_user_errno(e->ret, &restart), ret,
-				sizeof(ret));
-	else
-		snprintf(ret, sizeof(ret), "%lld", (long long)e->ret);
-	/* tenths of a microsecond while they fit the column */
-	snprintf(lat, sizeof(lat), e->duration_ns < 1000000000ULL ? "%.1f" :
-		 "%.0f", e->duration_ns / 1000.0);
-	fprintf(o->out, SEM_TEXT_FMT, clock, pid, comm, "semop", semid, ops,
-		timeout, ret, lat);
+	ipcs_w_printf(&o->w, SEM_TEXT_FMT, "semop", semid, ops, timeout,
+		      ipcs_ret_text(e->ret, ret, sizeof(ret)),
+		      ipcs_lat_text(e->duration_ns, lat, sizeof(lat)));
 }
 
-static void print_json(const struct ipcs_output *o,
-		       const struct ipcscope_semop_event *e)
-{
-	FILE *out = o->out;
-	unsigned int i, n = e->ops_copied;
-	int restart;
-
-	if (n > IPCSCOPE_SEM_MAX_OPS)
-		n = IPCSCOPE_SEM_MAX_OPS;
-	fprintf(out, "{\"type\":\"semop\",\"ts_ns\":%" PRId64
-		",\"pid\":%u,\"tid\":%u,\"comm\":",
-		ipcs_wall_ns(o, e->hdr.ts_ns), e->hdr.pid, e->hdr.tid);
-	ipcs_json_string(out, e->hdr.comm, sizeof(e->hdr.comm));
-	fprintf(out, ",\"semid\":%d,\"nsops\":%u,\"ops\":[", e->semid,
-		e->nsops);
-	for (i = 0; i < n; i++)
-		fprintf(out, "%s{\"num\":%u,\"op\":%d,\"flg\":%d}",
-			i ? "," : "", e->ops[i].num, e->ops[i].op,
-			e->ops[i].flg);
-	fprintf(out, "],\"ops_truncated\":%s",
-		n < e->nsops ? "true" : "false");
-	if (e->has_timeout)
-		fprintf(out, ",\"timeout_ns\":%lld",
-			(long long)e->timeout_ns);
-	else
-		fputs(",\"timeout_ns\":null", out);
-	fprintf(out, ",\"errno\":%d", ipcs_user_errno(e->ret, &restart));
-	if (restart)
-		fprintf(out, ",\"restart\":%d", restart);
-	fprintf(out, ",\"duration_ns\":%" PRIu64 ",\"tier\":\"%s\"}\n",
-		(uint64_t)e->duration_ns, ipcs_tier_name(e->tier));
-}
-
-int sem_print_event(const struct ipcs_output *o, const void *data,
-		    size_t size)
+static void print_json(struct ipcs_output *o, const void *data, size_t size)
 {
 	const struct ipcscope_semop_event *e = data;
+	struct ipcs_writer *w = &o->w;
+	unsigned int i, n = e->ops_copied;
 
-	if (size < sizeof(*e) || e->hdr.type != IPCSCOPE_EV_SEMOP)
-		return -1;
-	if (o->format == IPCS_FMT_JSON)
-		print_json(o, e);
+	(void)size;
+	if (n > IPCSCOPE_SEM_MAX_OPS)
+		n = IPCSCOPE_SEM_MAX_OPS;
+	ipcs_jw_s64(w, "semid", e->semid);
+	ipcs_jw_u64(w, "nsops", e->nsops);
+	ipcs_jw_begin_array(w, "ops");
+	for (i = 0; i < n; i++) {
+		ipcs_jw_begin_object(w, NULL);
+		ipcs_jw_u64(w, "num", e->ops[i].num);
+		ipcs_jw_s64(w, "op", e->ops[i].op);
+		ipcs_jw_s64(w, "flg", e->ops[i].flg);
+		ipcs_jw_end_object(w);
+	}
+	ipcs_jw_end_array(w);
+	ipcs_jw_bool(w, "ops_truncated", n < e->nsops);
+	if (e->has_timeout)
+		ipcs_jw_s64(w, "timeout_ns", e->timeout_ns);
 	else
-		print_text(o, e);
-	return 0;
+		ipcs_jw_null(w, "timeout_ns");
+	ipcs_jw_errno(w, e->ret);
+	ipcs_jw_u64(w, "duration_ns", e->duration_ns);
+	ipcs_jw_str(w, "tier", ipcs_hook_name(e->tier));
 }
+
+const struct ipcs_event_type sem_event_types[] = {
+	{ IPCSCOPE_EV_SEMOP, "semop", "semid",
+	  sizeof(struct ipcscope_semop_event), print_json, print_text },
+	{ 0 }
+};

@@ -4,12 +4,12 @@
 #define IPCSCOPE_SEM_DECODE_H
 
 #include "ipcscope.h"
+#include "family.h"
 #include "output.h"
 
-void sem_print_header(const struct ipcs_output *o);
+void sem_print_header(struct ipcs_output *o);
 
-/* Print one event; -1 when it is malformed (short or another type). */
-int sem_print_event(const struct ipcs_output *o, const void *data,
-		    size_t size);
+/* semop (semtimedop too). */
+extern const struct ipcs_event_type sem_event_types[];
 
 #endif /* IPCSCOPE_SEM_DECODE_H */

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include "family.h"
+#include "syscalls.h"
 #include "sem_decode.h"
 #include "sem.skel.h"
 
@@ -63,7 +65,6 @@ static void set_autoload(struct sem_bpf *skel, enum ipcscope_tier tier,
 {
 	bool fentry = tier == IPCSCOPE_TIER_FENTRY;
 	bool kprobe = tier == IPCSCOPE_TIER_KPROBE;
-	bool tp = tier == IPCSCOPE_TIER_TRACEPOINT;
 
 	bpf_program__set_autoload(skel->progs.sem_fentry, fentry);
 	bpf_program__set_autoload(skel->progs.sem_fexit, fentry);
@@ -75,10 +76,7 @@ static void set_autoload(struct sem_bpf *skel, enum ipcscope_tier tier,
 	}
 	bpf_program__set_autoload(skel->progs.sem_kprobe, kprobe);
 	bpf_program__set_autoload(skel->progs.sem_kretprobe, kprobe);
-	bpf_program__set_autoload(skel->progs.tp_enter_semop, tp);
-	bpf_program__set_autoload(skel->progs.tp_enter_semtimedop, tp);
-	bpf_program__set_autoload(skel->progs.tp_exit_semop, tp);
-	bpf_program__set_autoload(skel->progs.tp_exit_semtimedop, tp);
+	/* the tracepoint tier's handlers: family_probe_attach() */
 }
 
 /* What the loader keeps: the function it found. */
@@ -121,8 +119,8 @@ static int sem_open(struct family_probe *p, const struct kernel_info *ki,
 	if (!priv)
 		return ipcs_fail(err, IPCS_EXIT_FAIL, "out of memory");
 	p->priv = priv;
-	/* tracepoints and kretprobe events both need tracefs */
-	if (tier != IPCSCOPE_TIER_FENTRY && ipcs_mount_tracefs(err))
+	/* kretprobe events need tracefs */
+	if (tier == IPCSCOPE_TIER_KPROBE && ipcs_mount_tracefs(err))
 		return -1;
 	if (tier != IPCSCOPE_TIER_TRACEPOINT) {
 		if (tier == IPCSCOPE_TIER_KPROBE && !ipcs_kprobes_supported())
@@ -140,12 +138,16 @@ static int sem_open(struct family_probe *p, const struct kernel_info *ki,
 				 ipcs_strerr(-errno));
 	p->skel = skel;
 	p->obj = skel->obj;
-	IPCS_SET_COMMON_RODATA(skel, cfg, tier);
+	p->hook = tier == IPCSCOPE_TIER_TRACEPOINT ? ipcs_syscall_hook(ki) :
+		  ipcs_tier_hook(tier);
+	IPCS_SET_COMMON_RODATA(skel, cfg, p->hook);
+	skel->rodata->use_task_storage = p->task_storage;
 	skel->rodata->sops_user = fn ? fn->sops_user : true;
 	set_autoload(skel, tier, fn);
 	if (tier == IPCSCOPE_TIER_TRACEPOINT)
 		snprintf(p->desc, sizeof(p->desc),
-			 "tracepoint on syscalls:sys_{enter,exit}_{semop,semtimedop}");
+			 "%s tracepoints sys_enter/sys_exit for semop, semtimedop",
+			 ipcs_hook_name(p->hook));
 	else
 		snprintf(p->desc, sizeof(p->desc), "%s on %s",
 			 ipcs_tier_name(tier), fn->name);
@@ -160,11 +162,21 @@ static void sem_destroy(struct family_probe *p)
 	free(priv);
 }
 
+/* x86_64 numbers */
+static const struct ipcs_syscall_handler sem_syscalls[] = {
+	{ SYS_semop, "sem_sys_enter_semop", "sem_sys_exit" },
+	{ SYS_semtimedop, "sem_sys_enter_semtimedop", "sem_sys_exit" },
+	{ -1, NULL, NULL },
+};
+
 const struct ipcs_family sem_family = {
 	.name = "sem",
+	.id = IPCSCOPE_FAM_SEM,
+	.events = sem_event_types,
 	.what = "SysV semaphore operations",
 	.open = sem_open,
 	.attach = sem_attach,
 	.destroy = sem_destroy,
 	.print_header = sem_print_header,
+	.syscalls = sem_syscalls,
 };

@@ -196,37 +196,32 @@ int signal_parse_list(const char *list, __u64 *mask,
 	return 0;
 }
 
-/* Columns: 15+7+15+6+11+10 and separators: 70, then the details. */
-#define SIG_TEXT_FMT "%-15s %7s %-15s %-6s %-11s %-10s %s\n"
+/* Columns: 40 common + 6+11+10 and separators: 70, then the details. */
+#define SIG_TEXT_FMT "%-6s %-11s %-10s %s"
 #define SIG_TEXT_MAX 99
 
-void signal_print_header(const struct ipcs_output *o)
+void signal_print_header(struct ipcs_output *o)
 {
-	fprintf(o->out, SIG_TEXT_FMT, "TIME", "PID", "COMM", "OP", "SIG",
-		"CODE", "TARGET RESULT | ACTION LAT");
+	ipcs_w_printf(&o->w, "%-15s %7s %-15s " SIG_TEXT_FMT "\n", "TIME",
+		      "PID", "COMM", "OP", "SIG", "CODE",
+		      "TARGET RESULT | ACTION LAT");
 }
 
-static void print_text(const struct ipcs_output *o, const void *data)
+/* The result, action and latency words are those of the JSON. */
+static void print_text(struct ipcs_output *o, const void *data, size_t size)
 {
 	const struct ipcscope_signal_generate_event *g = data;
 	const struct ipcscope_signal_deliver_event *d = data;
 	const struct ipcscope_hdr *hdr = data;
-	char clock[32], comm[IPCSCOPE_COMM_LEN], pid[16], sig[24], code[24];
-	char detail[64], tcomm[IPCSCOPE_COMM_LEN];
+	char sig[24], code[24], detail[64], tcomm[IPCSCOPE_COMM_LEN];
 	bool gen = hdr->type == IPCSCOPE_EV_SIGNAL_GENERATE;
 
-	ipcs_format_clock(ipcs_wall_ns(o, hdr->ts_ns), clock, sizeof(clock));
-	ipcs_text_sanitize(comm, sizeof(comm), hdr->comm, sizeof(hdr->comm));
-	snprintf(pid, sizeof(pid), "%u", hdr->pid);
+	(void)size;
 	signal_name(gen ? g->sig : d->sig, sig, sizeof(sig));
 	signal_code_name(gen ? g->sig : d->sig, gen ? g->code : d->code, code,
 			 sizeof(code));
 	if (gen) {
-		static const char *const res[] = {
-			"ok", "ignored", "pending", "overflow", "lostinfo",
-		};
-		const char *r = g->result >= 0 && g->result <= 4 ?
-				res[g->result] : "?";
+		const char *r = signal_result_name(g->result);
 		char tpid[16];
 		int room;
 
@@ -236,7 +231,9 @@ static void print_text(const struct ipcs_output *o, const void *data)
 		       (int)strlen(r);
 		ipcs_text_sanitize(tcomm, sizeof(tcomm), g->target_comm,
 				   sizeof(g->target_comm));
-		if (room >= 0 && room < (int)sizeof(tcomm))
+		if (room < 0)
+			room = 0;
+		if (room < (int)sizeof(tcomm))
 			tcomm[room] = '\0';
 		snprintf(detail, sizeof(detail), "%s/%s %s", tpid, tcomm, r);
 	} else if (d->latency_known) {
@@ -246,72 +243,52 @@ static void print_text(const struct ipcs_output *o, const void *data)
 		snprintf(detail, sizeof(detail), "%s -",
 			 signal_action_name(d->action));
 	}
-	fprintf(o->out, SIG_TEXT_FMT, clock, pid, comm,
-		gen ? "siggen" : "sigdlv", sig, code, detail);
+	ipcs_w_printf(&o->w, SIG_TEXT_FMT, gen ? "siggen" : "sigdlv", sig,
+		      code, detail);
 }
 
-static void print_json(const struct ipcs_output *o, const void *data)
+static void print_json(struct ipcs_output *o, const void *data, size_t size)
 {
 	const struct ipcscope_signal_generate_event *g = data;
 	const struct ipcscope_signal_deliver_event *d = data;
 	const struct ipcscope_hdr *hdr = data;
 	bool gen = hdr->type == IPCSCOPE_EV_SIGNAL_GENERATE;
-	int signo = gen ? g->sig : d->sig;
-	FILE *out = o->out;
-	char sig[24], code[24];
+	int signo = gen ? g->sig : d->sig, code = gen ? g->code : d->code;
+	struct ipcs_writer *w = &o->w;
+	char name[24];
 
-	fprintf(out, "{\"type\":\"%s\",\"ts_ns\":%" PRId64
-		",\"pid\":%u,\"tid\":%u,\"comm\":",
-		gen ? "signal_generate" : "signal_deliver",
-		ipcs_wall_ns(o, hdr->ts_ns), hdr->pid, hdr->tid);
-	ipcs_json_string(out, hdr->comm, sizeof(hdr->comm));
-	fprintf(out, ",\"sig\":%d,\"signame\":\"%s\",\"code\":%d"
-		",\"code_name\":\"%s\"", signo,
-		signal_name(signo, sig, sizeof(sig)),
-		gen ? g->code : d->code,
-		signal_code_name(signo, gen ? g->code : d->code, code,
-				 sizeof(code)));
+	(void)size;
+	ipcs_jw_s64(w, "sig", signo);
+	ipcs_jw_str(w, "signame", signal_name(signo, name, sizeof(name)));
+	ipcs_jw_s64(w, "code", code);
+	ipcs_jw_str(w, "code_name",
+		    signal_code_name(signo, code, name, sizeof(name)));
 	if (gen) {
-		fprintf(out, ",\"target_pid\":%u,\"target_tid\":%u"
-			",\"target_comm\":", g->target_pid, g->target_tid);
-		ipcs_json_string(out, g->target_comm, sizeof(g->target_comm));
-		fprintf(out, ",\"group\":%s,\"result\":\"%s\"",
-			g->group ? "true" : "false",
-			signal_result_name(g->result));
+		ipcs_jw_u64(w, "target_pid", g->target_pid);
+		ipcs_jw_u64(w, "target_tid", g->target_tid);
+		ipcs_jw_string(w, "target_comm", g->target_comm,
+			       sizeof(g->target_comm));
+		ipcs_jw_bool(w, "group", g->group);
+		ipcs_jw_str(w, "result", signal_result_name(g->result));
 	} else {
-		fprintf(out, ",\"action\":\"%s\",\"sa_handler\":\"0x%" PRIx64
-			"\",\"sa_flags\":%" PRIu64,
-			signal_action_name(d->action), (uint64_t)d->handler,
-			(uint64_t)d->sa_flags);
+		ipcs_jw_str(w, "action", signal_action_name(d->action));
+		snprintf(name, sizeof(name), "0x%" PRIx64,
+			 (uint64_t)d->handler);
+		ipcs_jw_str(w, "sa_handler", name);
+		ipcs_jw_u64(w, "sa_flags", d->sa_flags);
 		if (d->latency_known)
-			fprintf(out, ",\"latency_ns\":%" PRIu64,
-				(uint64_t)d->latency_ns);
+			ipcs_jw_u64(w, "latency_ns", d->latency_ns);
 		else
-			fputs(",\"latency_ns\":null", out);
+			ipcs_jw_null(w, "latency_ns");
 	}
-	fprintf(out, ",\"tier\":\"%s\"}\n",
-		ipcs_tier_name(gen ? g->tier : d->tier));
+	ipcs_jw_str(w, "tier", ipcs_hook_name(gen ? g->tier : d->tier));
 }
 
-int signal_print_event(const struct ipcs_output *o, const void *data,
-		       size_t size)
-{
-	const struct ipcscope_hdr *hdr = data;
-
-	if (size < sizeof(*hdr))
-		return -1;
-	if (hdr->type == IPCSCOPE_EV_SIGNAL_GENERATE) {
-		if (size < sizeof(struct ipcscope_signal_generate_event))
-			return -1;
-	} else if (hdr->type == IPCSCOPE_EV_SIGNAL_DELIVER) {
-		if (size < sizeof(struct ipcscope_signal_deliver_event))
-			return -1;
-	} else {
-		return -1;
-	}
-	if (o->format == IPCS_FMT_JSON)
-		print_json(o, data);
-	else
-		print_text(o, data);
-	return 0;
-}
+/* The object of a signal event is the signal: --summary's "sig" key. */
+const struct ipcs_event_type signal_event_types[] = {
+	{ IPCSCOPE_EV_SIGNAL_GENERATE, "signal_generate", "sig",
+	  sizeof(struct ipcscope_signal_generate_event), print_json, print_text },
+	{ IPCSCOPE_EV_SIGNAL_DELIVER, "signal_deliver", "sig",
+	  sizeof(struct ipcscope_signal_deliver_event), print_json, print_text },
+	{ 0 }
+};

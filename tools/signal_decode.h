@@ -6,13 +6,13 @@
 #include <stdint.h>
 #include "ipcscope.h"
 #include "error.h"
+#include "family.h"
 #include "output.h"
 
-void signal_print_header(const struct ipcs_output *o);
+void signal_print_header(struct ipcs_output *o);
 
-/* Print one event; -1 when it is malformed (short or another type). */
-int signal_print_event(const struct ipcs_output *o, const void *data,
-		       size_t size);
+/* signal_generate, signal_deliver. */
+extern const struct ipcs_event_type signal_event_types[];
 
 /*
  * "SIGUSR1", "SIGRTMIN+3" (as libc and kill -l number them: SIGRTMIN is

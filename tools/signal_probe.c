@@ -23,10 +23,10 @@ static int signal_open(struct family_probe *p, const struct kernel_info *ki,
 	bool btf = tier == IPCSCOPE_TIER_FENTRY;
 	struct signal_bpf *skel;
 
-	if (btf && (btf__find_by_name_kind(ki->btf, "btf_trace_signal_generate",
-					   BTF_KIND_TYPEDEF) <= 0 ||
-		    btf__find_by_name_kind(ki->btf, "btf_trace_signal_deliver",
-					   BTF_KIND_TYPEDEF) <= 0))
+	if (btf && (!kernel_has_btf_type(ki, "btf_trace_signal_generate",
+					 BTF_KIND_TYPEDEF) ||
+		    !kernel_has_btf_type(ki, "btf_trace_signal_deliver",
+					 BTF_KIND_TYPEDEF)))
 		return ipcs_fail(err, IPCS_EXIT_FAIL,
 				 "kernel BTF lacks the signal_generate/signal_deliver tracepoint types");
 	skel = signal_bpf__open_opts(&opts);
@@ -36,7 +36,9 @@ static int signal_open(struct family_probe *p, const struct kernel_info *ki,
 				 ipcs_strerr(-errno));
 	p->skel = skel;
 	p->obj = skel->obj;
-	IPCS_SET_COMMON_RODATA(skel, cfg, tier);
+	/* the event says which program type brought it */
+	p->hook = btf ? IPCSCOPE_HOOK_TP_BTF : IPCSCOPE_HOOK_RAW_TP;
+	IPCS_SET_COMMON_RODATA(skel, cfg, p->hook);
 	skel->rodata->filter_sigs = cfg->sig_mask != 0;
 	skel->rodata->sig_mask = cfg->sig_mask;
 	bpf_program__set_autoload(skel->progs.sig_generate_btf, btf);
@@ -56,6 +58,8 @@ static void signal_destroy(struct family_probe *p)
 
 const struct ipcs_family signal_family = {
 	.name = "signal",
+	.id = IPCSCOPE_FAM_SIGNAL,
+	.events = signal_event_types,
 	.what = "signals",
 	.open = signal_open,
 	.destroy = signal_destroy,

@@ -28,7 +28,8 @@
  *    the start signal to the end of draining), ctxsw (its context switches
  *    in that time: how often it was woken), hwm_kb, map_bytes, prog_run_ns
  *    and prog_runs (its BPF programs' run time and runs in that time; 0
- *    unless kernel.bpf_stats_enabled=1), drain_ns, statuses.
+ *    unless kernel.bpf_stats_enabled=1) and the same per program in
+ *    "progs" ([{id, name, type, run_ns, runs}]), drain_ns, statuses.
  *
  *   bench-run --child-ready
  * prints "bench-ready" on stderr and waits for end of file on stdin: the
@@ -41,6 +42,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/bpf.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -49,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -251,23 +254,66 @@ static long long proc_map_bytes(pid_t pid, int *nmaps)
 }
 
 /*
- * Run time and count of the BPF programs a process holds (fdinfo's
- * run_time_ns / run_cnt: zero unless kernel.bpf_stats_enabled=1).
+ * Run time and count of each BPF program a process holds (fdinfo's
+ * run_time_ns / run_cnt: zero unless kernel.bpf_stats_enabled=1), with its
+ * name from the kernel (BPF_OBJ_GET_INFO_BY_FD on a descriptor got by id:
+ * fdinfo has no name), so that a run can say which hook cost what.
  */
-static void proc_prog_stats(pid_t pid, long long *run_ns, long long *runs)
+#define MAX_PROGS 128
+
+struct prog_stat {
+	unsigned int id;
+	unsigned int type;
+	long long run_ns;
+	long long runs;
+	char name[BPF_OBJ_NAME_LEN];
+};
+
+struct prog_sample {
+	int n;			/* -1: the process was gone */
+	struct prog_stat p[MAX_PROGS];
+};
+
+static void prog_name(struct prog_stat *ps)
+{
+	struct bpf_prog_info info;
+	union bpf_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_id = ps->id;
+	fd = syscall(__NR_bpf, BPF_PROG_GET_FD_BY_ID, &attr, sizeof(attr));
+	if (fd < 0)
+		return;
+	memset(&info, 0, sizeof(info));
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = fd;
+	attr.info.info_len = sizeof(info);
+	attr.info.info = (unsigned long)&info;
+	if (!syscall(__NR_bpf, BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr))) {
+		memcpy(ps->name, info.name, sizeof(ps->name));
+		ps->name[sizeof(ps->name) - 1] = '\0';
+		ps->type = info.type;
+	}
+	close(fd);
+}
+
+static void proc_prog_stats(pid_t pid, struct prog_sample *s)
 {
 	char path[320], link[64], line[256];
 	struct dirent *d;
 	DIR *dp;
+	int i;
 
-	*run_ns = *runs = 0;
+	s->n = 0;
 	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
 	dp = opendir(path);
 	if (!dp) {
-		*run_ns = *runs = -1;
+		s->n = -1;
 		return;
 	}
 	while ((d = readdir(dp))) {
+		struct prog_stat ps = { 0 };
 		long long v;
 		ssize_t l;
 		FILE *f;
@@ -284,14 +330,57 @@ static void proc_prog_stats(pid_t pid, long long *run_ns, long long *runs)
 		if (!f)
 			continue;
 		while (fgets(line, sizeof(line), f)) {
+			sscanf(line, "prog_id: %u", &ps.id);
 			if (sscanf(line, "run_time_ns: %lld", &v) == 1)
-				*run_ns += v;
+				ps.run_ns = v;
 			if (sscanf(line, "run_cnt: %lld", &v) == 1)
-				*runs += v;
+				ps.runs = v;
 		}
 		fclose(f);
+		/* one program may be held by several descriptors */
+		for (i = 0; i < s->n && s->p[i].id != ps.id; i++)
+			;
+		if (i < s->n || s->n == MAX_PROGS)
+			continue;
+		snprintf(ps.name, sizeof(ps.name), "id%u", ps.id);
+		prog_name(&ps);
+		s->p[s->n++] = ps;
 	}
 	closedir(dp);
+}
+
+/* The programs' run time and runs between two samples, as JSON. */
+static void print_prog_stats(FILE *f, const struct prog_sample *a,
+			     const struct prog_sample *b)
+{
+	long long ns = 0, runs = 0;
+	int i, j, k = 0;
+
+	if (a->n < 0 || b->n < 0) {
+		fprintf(f, "\"prog_run_ns\":-1,\"prog_runs\":-1,\"progs\":[]");
+		return;
+	}
+	for (i = 0; i < b->n; i++) {
+		for (j = 0; j < a->n && a->p[j].id != b->p[i].id; j++)
+			;
+		if (j < a->n) {
+			ns += b->p[i].run_ns - a->p[j].run_ns;
+			runs += b->p[i].runs - a->p[j].runs;
+		}
+	}
+	fprintf(f, "\"prog_run_ns\":%lld,\"prog_runs\":%lld,\"progs\":[", ns, runs);
+	for (i = 0; i < b->n; i++) {
+		for (j = 0; j < a->n && a->p[j].id != b->p[i].id; j++)
+			;
+		if (j == a->n)
+			continue;
+		fprintf(f, "%s{\"id\":%u,\"name\":\"%s\",\"type\":%u,"
+			"\"run_ns\":%lld,\"runs\":%lld}", k++ ? "," : "",
+			b->p[i].id, b->p[i].name, b->p[i].type,
+			b->p[i].run_ns - a->p[j].run_ns,
+			b->p[i].runs - a->p[j].runs);
+	}
+	fprintf(f, "]");
 }
 
 static long long file_size(const char *path)
@@ -371,8 +460,8 @@ int main(int argc, char **argv)
 	unsigned long long t_fork, attach_ns = 0, t_go, t_done, t_drained;
 	long long cpu0 = -1, cpu1 = -1, cpu_total = -1, last_cpu, last_size, c, s;
 	long hwm_kb = -1, rss_kb = -1;
-	long long map_bytes = -1, prog_ns0 = -1, prog_ns1 = -1, prog_runs0 = -1,
-		  prog_runs1 = -1, csw0 = -1, csw1 = -1;
+	long long map_bytes = -1, csw0 = -1, csw1 = -1;
+	static struct prog_sample progs0 = { .n = -1 }, progs1 = { .n = -1 };
 	int nmaps = 0, pin[2];
 	size_t got = 0;
 	ssize_t n;
@@ -534,7 +623,7 @@ int main(int argc, char **argv)
 		cpu0 = proc_cpu_ns(tracer);
 		csw0 = proc_status_kb(tracer, "voluntary_ctxt_switches") +
 		       proc_status_kb(tracer, "nonvoluntary_ctxt_switches");
-		proc_prog_stats(tracer, &prog_ns0, &prog_runs0);
+		proc_prog_stats(tracer, &progs0);
 	}
 
 	/* 3. the timed run */
@@ -572,7 +661,7 @@ int main(int argc, char **argv)
 			cpu1 = proc_cpu_ns(tracer);
 			csw1 = proc_status_kb(tracer, "voluntary_ctxt_switches") +
 			       proc_status_kb(tracer, "nonvoluntary_ctxt_switches");
-			proc_prog_stats(tracer, &prog_ns1, &prog_runs1);
+			proc_prog_stats(tracer, &progs1);
 			hwm_kb = proc_status_kb(tracer, "VmHWM");
 			rss_kb = proc_status_kb(tracer, "VmRSS");
 			map_bytes = proc_map_bytes(tracer, &nmaps);
@@ -611,15 +700,14 @@ int main(int argc, char **argv)
 		"\"cpu_ns\":%lld,\"cpu_total_ns\":%lld,\"hwm_kb\":%ld,\"rss_kb\":%ld,"
 		"\"run_ns\":%llu,\"drain_ns\":%llu,\"workload_status\":%d,"
 		"\"tracer_status\":%d,\"ready_lines\":%d,\"map_bytes\":%lld,"
-		"\"maps\":%d,\"ctxsw\":%lld,\"prog_run_ns\":%lld,"
-		"\"prog_runs\":%lld}\n",
+		"\"maps\":%d,\"ctxsw\":%lld,",
 		pids_csv, tr_argv ? "true" : "false", attach_ns,
 		cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1, cpu_total, hwm_kb,
 		rss_kb, t_done - t_go, t_drained - t_done, workload_status,
 		tracer_status, ready_seen, map_bytes, nmaps,
-		csw0 >= 0 && csw1 >= 0 ? csw1 - csw0 : -1,
-		prog_ns0 >= 0 && prog_ns1 >= 0 ? prog_ns1 - prog_ns0 : -1,
-		prog_runs0 >= 0 && prog_runs1 >= 0 ? prog_runs1 - prog_runs0 : -1);
+		csw0 >= 0 && csw1 >= 0 ? csw1 - csw0 : -1);
+	print_prog_stats(f, &progs0, &progs1);
+	fprintf(f, "}\n");
 	fclose(f);
 	if (!WIFEXITED(workload_status) || WEXITSTATUS(workload_status)) {
 		fprintf(stderr, "bench-run: workload %s failed (status %#x)\n",

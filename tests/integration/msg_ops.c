@@ -31,7 +31,7 @@ static struct tally received(const struct events *evs, long long pid,
 	for (i = 0; i < evs->n; i++) {
 		const struct fj_object *e = &evs->ev[i];
 
-		if (strcmp(fj_str(e, "type"), "msgrcv") ||
+		if (!event_is(e, "msgrcv") ||
 		    fj_int(e, "pid") != pid || fj_int(e, "errno") != 0 ||
 		    fj_int(e, "msgtyp") != msgtyp ||
 		    !!(fj_int(e, "msgflg") & MSG_EXCEPT) != except)
@@ -47,7 +47,7 @@ static void send_receive(void)
 {
 	const char *argv[] = { "msg-workload", "sr", "24", NULL };
 	long long pid, msqid, per_type[4] = { 0 };
-	int i, bad_send = 0, enomsg = 0;
+	int i, bad_msqid = 0, bad_errno = 0, bad_mtype = 0, enomsg = 0;
 	struct tally t2, tx, t0;
 	struct workload w;
 	struct tracer t;
@@ -59,8 +59,9 @@ static void send_receive(void)
 	workload_finish(&w);
 	tracer_stop(&t);
 
-	tap_ok(w.status == 0 && fact_int(&w, "types_ok") == 1,
-	       "sr: workload ran, got the types it asked for");
+	tap_is_int(w.status, 0, "sr: workload ran to the end");
+	tap_is_int(fact_int(&w, "types_ok"), 1,
+		   "sr: the workload got the types it asked for");
 	tap_is_int(t.events.bad_lines, 0, "sr: every line is a JSON object");
 	tap_is_int(events_count(&t.events, "msgsnd", pid, 0), MESSAGES,
 		   "sr: exactly %d msgsnd events", MESSAGES);
@@ -70,43 +71,51 @@ static void send_receive(void)
 		const struct fj_object *e = &t.events.ev[i];
 		long long mt = fj_int(e, "mtype");
 
-		if (strcmp(fj_str(e, "type"), "msgsnd"))
+		if (!event_is(e, "msgsnd"))
 			continue;
-		bad_send += fj_int(e, "msqid") != msqid ||
-			    fj_int(e, "errno") != 0 || mt < 1 || mt > 3;
+		bad_msqid += fj_int(e, "msqid") != msqid;
+		bad_errno += fj_int(e, "errno") != 0;
+		bad_mtype += mt < 1 || mt > 3;
 		if (mt >= 1 && mt <= 3)
 			per_type[mt]++;
 	}
-	tap_is_int(bad_send, 0, "sr: every msgsnd on msqid %lld, errno 0",
-		   msqid);
+	tap_is_int(bad_msqid, 0, "sr: every msgsnd on msqid %lld", msqid);
+	tap_is_int(bad_errno, 0, "sr: every msgsnd with errno 0");
+	tap_is_int(bad_mtype, 0, "sr: every msgsnd with mtype 1, 2 or 3");
 	tap_is_int(events_wrong_tier(&t.events), 0,
-		   "every event says \"tier\":\"%s\"", probe_tier());
-	tap_ok(per_type[1] == 8 && per_type[2] == 8 && per_type[3] == 8,
-	       "sr: 8 messages sent of each mtype 1, 2, 3 (%lld %lld %lld)",
-	       per_type[1], per_type[2], per_type[3]);
+		   "every event's \"tier\" is a hook of --probe %s",
+		   probe_tier());
+	for (i = 1; i <= 3; i++)
+		tap_is_int(per_type[i], 8, "sr: 8 messages sent of mtype %d",
+			   i);
 
 	t2 = received(&t.events, pid, 2, false, 2);
-	tap_ok(t2.n == fact_int(&w, "by_type2") &&
-	       t2.bytes == fact_int(&w, "by_type2_bytes") && !t2.wrong_type,
-	       "sr: msgtyp 2: %d receives of mtype 2, %lld bytes", t2.n,
-	       t2.bytes);
+	tap_is_int(t2.n, fact_int(&w, "by_type2"),
+		   "sr: msgtyp 2: as many receives as the workload made");
+	tap_is_int(t2.bytes, fact_int(&w, "by_type2_bytes"),
+		   "sr: msgtyp 2: their bytes");
+	tap_is_int(t2.wrong_type, 0, "sr: msgtyp 2: each got mtype 2");
 	tx = received(&t.events, pid, 1, true, 3);
-	tap_ok(tx.n == fact_int(&w, "except1") &&
-	       tx.bytes == fact_int(&w, "except1_bytes") && !tx.wrong_type,
-	       "sr: msgtyp 1 with MSG_EXCEPT: %d receives of mtype 3", tx.n);
+	tap_is_int(tx.n, fact_int(&w, "except1"),
+		   "sr: msgtyp 1 with MSG_EXCEPT: as many receives as made");
+	tap_is_int(tx.bytes, fact_int(&w, "except1_bytes"),
+		   "sr: msgtyp 1 with MSG_EXCEPT: their bytes");
+	tap_is_int(tx.wrong_type, 0,
+		   "sr: msgtyp 1 with MSG_EXCEPT: each got mtype 3");
 	t0 = received(&t.events, pid, 0, false, 1);
-	tap_ok(t0.n == fact_int(&w, "any") &&
-	       t0.bytes == fact_int(&w, "any_bytes") && !t0.wrong_type,
-	       "sr: msgtyp 0: the %d left, all mtype 1", t0.n);
+	tap_is_int(t0.n, fact_int(&w, "any"),
+		   "sr: msgtyp 0: as many receives as the rest");
+	tap_is_int(t0.bytes, fact_int(&w, "any_bytes"),
+		   "sr: msgtyp 0: their bytes");
+	tap_is_int(t0.wrong_type, 0, "sr: msgtyp 0: each got mtype 1");
 	tap_is_int(t2.bytes + tx.bytes + t0.bytes, fact_int(&w, "sent_bytes"),
 		   "sr: every byte sent was received");
 	for (i = 0; i < t.events.n; i++) {
 		const struct fj_object *e = &t.events.ev[i];
-		const struct fj_value *mt = fj_get(e, "mtype");
 
-		enomsg += !strcmp(fj_str(e, "type"), "msgrcv") &&
+		enomsg += event_is(e, "msgrcv") &&
 			  fj_int(e, "errno") == ENOMSG &&
-			  fj_int(e, "bytes") == 0 && mt && mt->kind == FJ_NULL;
+			  fj_int(e, "bytes") == 0 && fj_is_null(e, "mtype");
 	}
 	tap_is_int(enomsg, 3,
 		   "sr: each of the 3 drains ends in ENOMSG, no mtype, 0 bytes");
@@ -132,14 +141,14 @@ static void block(void)
 	tap_is_int(events_count(&t.events, "msgrcv", child, 0), 1,
 		   "block: one msgrcv event from the sleeping child");
 	e = events_nth(&t.events, "msgrcv", child, 0, 0);
-	tap_ok(e && fj_int(e, "errno") == 0 && fj_int(e, "bytes") == 8 &&
-	       fj_int(e, "mtype") == 42,
-	       "block: it received 8 bytes of mtype 42");
-	tap_ok(e && fj_int(e, "duration_ns") >= SLEEP_MS * 1000000LL,
-	       "block: duration_ns %lld >= the %d ms before the send",
-	       e ? fj_int(e, "duration_ns") : -1, SLEEP_MS);
-	tap_ok(e && fj_int(e, "duration_ns") < (SLEEP_MS + 30000) * 1000000LL,
-	       "block: and not absurdly longer");
+	tap_key_int(e, "errno", 0, "block: the receive succeeded");
+	tap_key_int(e, "bytes", 8, "block: it received 8 bytes");
+	tap_key_int(e, "mtype", 42, "block: of mtype 42");
+	tap_key_range(e, "duration_ns", SLEEP_MS * 1000000LL, LLONG_MAX,
+		      "block: duration_ns >= the %d ms before the send",
+		      SLEEP_MS);
+	tap_key_range(e, "duration_ns", 0, (SLEEP_MS + 30000) * 1000000LL - 1,
+		      "block: and not absurdly longer");
 	tracer_free(&t);
 	workload_free(&w);
 }
@@ -160,19 +169,21 @@ static void full(void)
 	tracer_stop(&t);
 
 	fits = fact_int(&w, "fits");
-	tap_ok(fact_int(&w, "eagain") == 1 && fact_int(&w, "enomsg") == 1 &&
-	       fits == 4, "full: 4 messages of 256 bytes fit 1024; then EAGAIN, ENOMSG");
+	tap_is_int(fits, 4, "full: 4 messages of 256 bytes fit 1024");
+	tap_is_int(fact_int(&w, "eagain"), 1, "full: then the workload saw EAGAIN");
+	tap_is_int(fact_int(&w, "enomsg"), 1, "full: and ENOMSG");
 	n = events_count(&t.events, "msgsnd", pid, 0);
 	tap_is_int(n, fits + 1, "full: a msgsnd event for every call");
 	e = events_nth(&t.events, "msgsnd", pid, 0, n - 1);
-	tap_ok(e && fj_int(e, "errno") == EAGAIN &&
-	       !strcmp(fj_str(e, "flags"), "IPC_NOWAIT") &&
-	       fj_int(e, "bytes") == 0 && fj_int(e, "requested") == 256 &&
-	       fj_int(e, "mtype") == 5,
-	       "full: the last is EAGAIN with IPC_NOWAIT, mtype 5, 0 of 256 bytes");
+	tap_key_int(e, "errno", EAGAIN, "full: the last msgsnd is EAGAIN");
+	tap_key_str(e, "flags", "IPC_NOWAIT", "full: with IPC_NOWAIT");
+	tap_key_int(e, "mtype", 5, "full: of mtype 5");
+	tap_key_int(e, "requested", 256, "full: requested 256 bytes");
+	tap_key_int(e, "bytes", 0, "full: and sent 0");
 	e = events_nth(&t.events, "msgrcv", pid, 0, 0);
-	tap_ok(e && fj_int(e, "errno") == ENOMSG && fj_int(e, "msgtyp") == 99,
-	       "full: msgrcv of absent type 99 with IPC_NOWAIT: ENOMSG");
+	tap_key_int(e, "msgtyp", 99,
+		    "full: msgrcv of absent type 99 with IPC_NOWAIT");
+	tap_key_int(e, "errno", ENOMSG, "full: is ENOMSG");
 	tracer_free(&t);
 	workload_free(&w);
 }
@@ -181,7 +192,7 @@ static void full(void)
 static void crowd(void)
 {
 	const char *argv[] = { "msg-workload", "crowd", "64", NULL };
-	long long msqid, pid, lost = 0;
+	long long msqid, pid;
 	int i, rcvs = 0;
 	struct workload w;
 	struct tracer t;
@@ -197,18 +208,156 @@ static void crowd(void)
 	for (i = 0; i < t.events.n; i++) {
 		const struct fj_object *e = &t.events.ev[i];
 
-		if (!strcmp(fj_str(e, "type"), "lost"))
-			lost += fj_int(e, "count");
-		else if (!strcmp(fj_str(e, "type"), "msgrcv") &&
-			 fj_int(e, "msqid") == msqid && fj_int(e, "pid") != pid &&
-			 fj_int(e, "errno") == 0 && fj_int(e, "bytes") == 3)
-			rcvs++;
+		rcvs += event_is(e, "msgrcv") && fj_int(e, "msqid") == msqid &&
+			fj_int(e, "pid") != pid && fj_int(e, "errno") == 0 &&
+			fj_int(e, "bytes") == 3;
 	}
 	tap_is_int(fact_int(&w, "woken"), 64,
 		   "crowd: 64 children slept in msgrcv together and got a message");
-	tap_ok(rcvs == 64 && lost == 0,
-	       "crowd: all 64 msgrcv events there (%d), none lost (%lld)", rcvs,
-	       lost);
+	tap_todo = preemption_todo();
+	tap_is_int(rcvs, 64, "crowd: all 64 msgrcv events there");
+	tap_todo = NULL;
+	/* what the kernel skipped is reported, never silent */
+	tap_ok(rcvs + events_sum(&t.events, "missed", 0, 0, "count") +
+	       events_sum(&t.events, "lost", 0, 0, "count") >= 64,
+	       "crowd: 64 msgrcv events, or the gap reported as missed or lost");
+	tap_todo = preemption_todo();
+	tap_is_int(events_sum(&t.events, "lost", 0, 0, "count"), 0,
+		   "crowd: none lost");
+	tap_todo = NULL;
+	tracer_free(&t);
+	workload_free(&w);
+}
+
+/*
+ * Pairing checks shared by pairs and order.  fentry and kprobe see the
+ * kernel's own messages: no receive may be sender_approx.  The tracepoint
+ * tier's queue model (tools/msgpair.c) is exact where calls did not
+ * overlap, and says sender_approx where they did.
+ */
+static bool kernel_pairing(void)
+{
+	return !strcmp(probe_tier(), "fentry") || !strcmp(probe_tier(), "kprobe");
+}
+
+static void check_tier_approx(const struct tracer *t,
+			      const struct pairing_tally *pt, const char *what)
+{
+	if (kernel_pairing())
+		tap_is_int(pt->approx, 0,
+			   "%s: no receive sender_approx (%s sees the messages)",
+			   what, probe_tier());
+	else
+		tap_is_int(pairing_unexplained(&t->events, "msgsnd", "msgrcv",
+					       "msqid", "mtype"), 0,
+			   "%s: each of the %d sender_approx receives overlapped another call",
+			   what, pt->approx);
+}
+
+/*
+ * 4 senders and 3 receivers (msgtyp 3, -1, 2) on one queue of 256 bytes:
+ * every receive names the sender whose pid its message carried; on the
+ * tracepoint tier, where calls overlapped, sender_approx and one of the
+ * senders.  A message sent before tracing began has no sender.
+ */
+static void pairs(void)
+{
+	const char *argv[] = { "msg-workload", "pairs", "4", "12", NULL };
+	struct pairing_tally pt;
+	const struct fj_object *e;
+	struct workload w;
+	struct tracer t;
+	long long pid, missed;
+
+	workload_start(&w, argv);
+	pid = fact_int(&w, "pid");
+	tracer_start(&t, (const char *[]){ "-t", "msg", "-c", "msg-workload",
+					  NULL });
+	workload_finish(&w);
+	tracer_stop(&t);
+
+	tap_is_int(w.status, 0, "pairs: workload ran to the end");
+	tap_is_int(fact_int(&w, "clean"), 7, "pairs: its 7 children exited 0");
+	e = events_nth(&t.events, "msgrcv", pid, 0, 0);
+	tap_key_int(e, "errno", 0, "pairs: the early message was received");
+	tap_key_null(e, "sender_pid",
+		     "pairs: sent before tracing began: sender_pid null");
+	tap_ok(e && fj_false(e, "sender_approx"),
+	       "pairs: and that is certain (sender_approx false)");
+	pairing_tally(&t.events, &w.facts, "msgrcv", "msg-workload", &pt);
+	missed = events_sum(&t.events, "missed", 0, 0, "count") +
+		 events_sum(&t.events, "lost", 0, 0, "count");
+	tap_is_int(pt.facts, 48, "pairs: the receivers took 48 messages");
+	/* a run the kernel skipped (a preempted program on 7.x's lazy
+	 * preemption) has no event, but must be reported as missed */
+	tap_ok(pt.no_event <= missed,
+	       "pairs: each has its msgrcv event (%d without, skipped runs reported)",
+	       pt.no_event);
+	/* a run the kernel skipped leaves a receive unpaired (fentry,
+	 * kprobe) or the model without a call: exact where every probe runs */
+	tap_todo = preemption_todo();
+	tap_is_int(pt.wrong, 0,
+		   "pairs: each receive not sender_approx names the sender its text named (%d exact, %d approx)",
+		   pt.exact, pt.approx);
+	tap_is_int(pt.approx_stray, 0,
+		   "pairs: each sender_approx receive names one of the senders");
+	check_tier_approx(&t, &pt, "pairs");
+	tap_is_int(pt.bad_time, 0, "pairs: sent_ts_ns before the receive");
+	tap_is_int(pt.bad_comm, 0, "pairs: sender_comm msg-workload");
+	tap_todo = NULL;
+	tap_ok(!pt.wrong || missed > 0,
+	       "pairs: %d unpaired, and skipped probe runs reported if any",
+	       pt.wrong);
+	tap_todo = preemption_todo();
+	tap_is_int(events_sum(&t.events, "lost", 0, 0, "count"), 0,
+		   "pairs: none lost");
+	tap_todo = NULL;
+	tracer_free(&t);
+	workload_free(&w);
+}
+
+/*
+ * Sequential sends of mixed types by 3 processes, then receives by type,
+ * lowest type, MSG_EXCEPT and the head: nothing overlaps, so every tier
+ * names every sender exactly, none sender_approx, though only the
+ * receiving process is traced (-p).
+ */
+static void order(void)
+{
+	const char *argv[] = { "msg-workload", "order", NULL };
+	static const long long want_mtype[6] = { 3, 1, 1, 2, 2, 3 };
+	struct pairing_tally pt;
+	const struct fj_object *e;
+	int i, bad_mtype = 0;
+	struct workload w;
+	struct tracer t;
+	long long pid;
+
+	workload_start(&w, argv);
+	pid = fact_int(&w, "pid");
+	/* the senders are not traced: the pairing still names them */
+	tracer_start_family(&t, "msg", pid, 0);
+	workload_finish(&w);
+	tracer_stop(&t);
+
+	tap_is_int(w.status, 0, "order: workload ran to the end");
+	for (i = 0; i < 6; i++)
+		bad_mtype += !fact_line(&w, "k", i + 1) ||
+			     fj_int(fact_line(&w, "k", i + 1), "mtype") !=
+			     want_mtype[i];
+	tap_is_int(bad_mtype, 0,
+		   "order: the kernel gave types 3 1 1 2 2 3 for msgtyp 3, -2, 2|MSG_EXCEPT, 2, 0, -3");
+	e = events_nth(&t.events, "msgrcv", pid, 0, 0);
+	tap_key_null(e, "sender_pid", "order: the early message: no sender");
+	tap_ok(e && fj_false(e, "sender_approx"),
+	       "order: the early message: certain (sender_approx false)");
+	pairing_tally(&t.events, &w.facts, "msgrcv", "msg-workload", &pt);
+	tap_is_int(pt.facts, 6, "order: 6 receives after it");
+	tap_is_int(pt.exact, 6,
+		   "order: each names the sender its text named, not sender_approx");
+	tap_is_int(pt.bad_time, 0, "order: sent_ts_ns before the receive");
+	tap_is_int(events_count(&t.events, "msgsnd", 0, 0), 0,
+		   "order: the senders, outside -p, have no events");
 	tracer_free(&t);
 	workload_free(&w);
 }
@@ -216,10 +365,12 @@ static void crowd(void)
 int main(void)
 {
 	require_root();
-	tap_plan(23);
+	tap_plan(67);
 	send_receive();
 	block();
 	full();
 	crowd();
+	pairs();
+	order();
 	return tap_done();
 }

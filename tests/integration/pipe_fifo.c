@@ -47,8 +47,12 @@ int main(void)
 		const struct fj_object *e = &t.events.ev[i];
 		const char *kind = fj_str(e, "pipe"), *p = fj_str(e, "path");
 
-		bad_kind += !kind || strcmp(kind, "fifo");
-		bad_path += !p || strcmp(p, path);
+		bad_kind += strcmp(kind, "fifo") != 0;
+		/* a preempting pipe program found the path scratch busy:
+		 * said as path_unreadable, never a wrong path */
+		if (preemption_todo() && fj_has(e, "path_unreadable"))
+			continue;
+		bad_path += strcmp(p, path) != 0;
 		bad_ino += fj_int(e, "ino") != ino;
 	}
 	tap_is_int(bad_kind, 0, "every event says \"pipe\":\"fifo\"");

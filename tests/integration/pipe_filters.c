@@ -21,12 +21,39 @@ static void start_pair(struct pair *p)
 	p->ino = fact_int(&p->w, "ino");
 }
 
+/* The collector's own "missed" and "lost" records: no process's event. */
+static bool collector_record(const struct fj_object *e)
+{
+	return event_is(e, "missed") || event_is(e, "lost");
+}
+
+/*
+ * @n events of a kind the workload made @want of: exact, but where the
+ * kernel skips preempted programs' runs (7.x under load), a TODO, and the
+ * gap must then be reported.
+ */
+static void count_exact(const struct events *evs, int n, int want,
+			const char *what)
+{
+	long long gap = events_sum(evs, "missed", 0, 0, "count") +
+			events_sum(evs, "lost", 0, 0, "count");
+
+	tap_todo = preemption_todo();
+	tap_is_int(n, want, "%s", what);
+	tap_todo = NULL;
+	tap_ok(n + gap >= want, "%s, or the gap reported (%d + %lld)", what,
+	       n, gap);
+}
+
 static int count_other(const struct events *evs, const struct pair *keep)
 {
 	int i, n = 0;
 
 	for (i = 0; i < evs->n; i++) {
 		long long pid = fj_int(&evs->ev[i], "pid");
+
+		if (collector_record(&evs->ev[i]))
+			continue;
 
 		n += pid != keep->pid && pid != keep->reader;
 	}
@@ -41,7 +68,7 @@ int main(void)
 	int i, wrong = 0;
 
 	require_root();
-	tap_plan(9);
+	tap_plan(15);
 
 	/* -p: two workloads run, one is traced */
 	start_pair(&a);
@@ -55,10 +82,12 @@ int main(void)
 	tracer_stop(&t);
 	tap_is_int(count_other(&t.events, &a), 0,
 		   "-p: no event from any other process");
-	tap_is_int(events_count(&t.events, "pipe_write", a.pid, a.ino), 40,
-		   "-p: all 40 writes of the traced writer");
-	tap_is_int(events_count(&t.events, "pipe_read", a.reader, a.ino),
-		   fact_int(&a.w, "reads"), "-p: every read of the traced reader");
+	count_exact(&t.events, events_count(&t.events, "pipe_write", a.pid,
+					    a.ino),
+		    40, "-p: all 40 writes of the traced writer");
+	count_exact(&t.events, events_count(&t.events, "pipe_read", a.reader,
+					    a.ino),
+		    fact_int(&a.w, "reads"), "-p: every read of the traced reader");
 	tracer_free(&t);
 	workload_free(&a.w);
 	workload_free(&b.w);
@@ -73,12 +102,14 @@ int main(void)
 	workload_finish(&b.w);
 	tracer_stop(&t);
 	for (i = 0; i < t.events.n; i++)
-		wrong += fj_int(&t.events.ev[i], "ino") != b.ino;
+		wrong += !collector_record(&t.events.ev[i]) &&
+			 fj_int(&t.events.ev[i], "ino") != b.ino;
 	tap_is_int(wrong, 0, "--ino: every event is on inode %lld", b.ino);
-	tap_is_int(events_count(&t.events, "pipe_write", b.pid, 0), 40,
-		   "--ino: all 40 writes into that pipe");
-	tap_is_int(events_count(&t.events, "pipe_read", b.reader, 0),
-		   fact_int(&b.w, "reads"), "--ino: every read from it");
+	count_exact(&t.events, events_count(&t.events, "pipe_write", b.pid, 0),
+		    40, "--ino: all 40 writes into that pipe");
+	count_exact(&t.events, events_count(&t.events, "pipe_read", b.reader,
+					    0),
+		    fact_int(&b.w, "reads"), "--ino: every read from it");
 	tracer_free(&t);
 	workload_free(&a.w);
 	workload_free(&b.w);
@@ -95,13 +126,16 @@ int main(void)
 	for (i = 0; i < t.events.n; i++) {
 		const char *comm = fj_str(&t.events.ev[i], "comm");
 
-		wrong += !comm || strcmp(comm, "pipe-workload");
+		wrong += !collector_record(&t.events.ev[i]) &&
+			 strcmp(comm, "pipe-workload") != 0;
 	}
 	tap_is_int(wrong, 0, "-c: every event is from comm pipe-workload");
-	tap_is_int(events_count(&t.events, "pipe_write", a.pid, a.ino), 40,
-		   "-c: first workload's 40 writes");
-	tap_is_int(events_count(&t.events, "pipe_write", b.pid, b.ino), 40,
-		   "-c: second workload's 40 writes");
+	count_exact(&t.events, events_count(&t.events, "pipe_write", a.pid,
+					    a.ino),
+		    40, "-c: first workload's 40 writes");
+	count_exact(&t.events, events_count(&t.events, "pipe_write", b.pid,
+					    b.ino),
+		    40, "-c: second workload's 40 writes");
 	tracer_free(&t);
 	workload_free(&a.w);
 	workload_free(&b.w);

@@ -29,7 +29,6 @@ static void get_record(const char *source, long long ino, struct record *r)
 	const char *argv[] = { ipcscope_bin(), "pipes", "-f", "json",
 			       "--source", source, "--ino", inobuf, NULL };
 	struct cmd_result res;
-	const struct fj_value *h;
 	char *nl;
 
 	memset(r, 0, sizeof(*r));
@@ -42,9 +41,10 @@ static void get_record(const char *source, long long ino, struct record *r)
 			 source, res.status, res.out, res.err);
 		return;
 	}
-	h = fj_get(&r->obj, "holders");
-	r->nholders = h && h->kind == FJ_RAW ?
-		      fj_array_objects(h->str, r->holders, MAX_HOLDERS) : -1;
+	r->nholders = fj_array(&r->obj, "holders", r->holders, MAX_HOLDERS);
+	if (r->nholders < 0)
+		tap_diag("pipes --source %s: \"holders\" is %s, not an array of objects",
+			 source, fj_kind(&r->obj, "holders"));
 }
 
 static void free_record(struct record *r)
@@ -54,11 +54,6 @@ static void free_record(struct record *r)
 	for (i = 0; i < r->nholders; i++)
 		fj_free(&r->holders[i]);
 	fj_free(&r->obj);
-}
-
-static long long rec_int(const struct record *r, const char *key)
-{
-	return fj_int(&r->obj, key);
 }
 
 /* holder (pid, fd, mode) present in the record? */
@@ -160,7 +155,8 @@ static void check_agree(const struct record *bpf, const struct record *dbg)
 	int bad = 0, j;
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (fj_int(&bpf->obj, keys[i]) != fj_int(&dbg->obj, keys[i])) {
+		if (!fj_is_int(&bpf->obj, keys[i]) ||
+		    fj_int(&bpf->obj, keys[i]) != fj_int(&dbg->obj, keys[i])) {
 			tap_diag("  %s: bpf %lld, debugfs %lld", keys[i],
 				 fj_int(&bpf->obj, keys[i]),
 				 fj_int(&dbg->obj, keys[i]));
@@ -178,14 +174,16 @@ static void check_agree(const struct record *bpf, const struct record *dbg)
 static bool queue_is(const struct record *r, const char *key, long long tid,
 		     const char *how)
 {
-	const struct fj_value *v = fj_get(&r->obj, key);
 	struct fj_object w[4];
 	int n, i;
 	bool ok;
 
-	if (!v || v->kind != FJ_RAW)
+	n = fj_array(&r->obj, key, w, 4);
+	if (n < 0) {
+		tap_diag("  \"%s\" is %s, not an array of objects", key,
+			 fj_kind(&r->obj, key));
 		return false;
-	n = fj_array_objects(v->str, w, 4);
+	}
 	if (tid == 0)
 		return n == 0;
 	ok = n == 1 && fj_int(&w[0], "tid") == tid &&
@@ -210,32 +208,37 @@ static void unread_bytes(const char *size, long long want_cap)
 	ino = fact_int(&w, "ino");
 	get_record("bpf", ino, &r);
 	tap_ok(r.ok, "bpf: one record for the pipe (capacity %lld)", want_cap);
-	tap_ok(rec_int(&r, "buffered") == 1234 &&
-	       rec_int(&r, "slots_used") == 1,
-	       "bpf: 1234 bytes buffered in one slot (two writes merged)");
-	tap_ok(rec_int(&r, "capacity") == want_cap &&
-	       rec_int(&r, "capacity") == fact_int(&w, "capacity") &&
-	       rec_int(&r, "slots") == want_cap / 4096 &&
-	       rec_int(&r, "ring_size") == want_cap / 4096,
-	       "bpf: capacity %lld = F_GETPIPE_SZ, %lld slots", want_cap,
-	       want_cap / 4096);
-	tap_ok(rec_int(&r, "readers") == 1 && rec_int(&r, "writers") == 1 &&
-	       r.nholders == 2 &&
-	       has_holder(&r, pid, fact_int(&w, "rfd"), "r") &&
-	       has_holder(&r, pid, fact_int(&w, "wfd"), "w"),
-	       "bpf: one reader, one writer, held by the workload's two fds");
-	tap_ok(!fj_has(&r.obj, "rd_wait") && !fj_has(&r.obj, "wr_wait"),
-	       "bpf: wait queues absent, not invented");
+	tap_key_int(&r.obj, "buffered", 1234, "bpf: 1234 bytes buffered");
+	tap_key_int(&r.obj, "slots_used", 1,
+		    "bpf: in one slot (two writes merged)");
+	tap_key_int(&r.obj, "capacity", want_cap, "bpf: capacity %lld",
+		    want_cap);
+	tap_is_int(fact_int(&w, "capacity"), want_cap,
+		   "F_GETPIPE_SZ says %lld too", want_cap);
+	tap_key_int(&r.obj, "slots", want_cap / 4096, "bpf: %lld slots",
+		    want_cap / 4096);
+	tap_key_int(&r.obj, "ring_size", want_cap / 4096,
+		    "bpf: ring_size %lld", want_cap / 4096);
+	tap_key_int(&r.obj, "readers", 1, "bpf: one reader");
+	tap_key_int(&r.obj, "writers", 1, "bpf: one writer");
+	tap_is_int(r.nholders, 2, "bpf: two holders");
+	tap_ok(has_holder(&r, pid, fact_int(&w, "rfd"), "r"),
+	       "bpf: the workload's read fd holds it");
+	tap_ok(has_holder(&r, pid, fact_int(&w, "wfd"), "w"),
+	       "bpf: the workload's write fd holds it");
+	tap_key_absent(&r.obj, "rd_wait", "bpf: rd_wait absent, not invented");
+	tap_key_absent(&r.obj, "wr_wait", "bpf: wr_wait absent, not invented");
 	check_holders("bpf", &r, ino, NULL, &pid, 1);
 	if (debugfs_ok) {
 		get_record("debugfs", ino, &d);
 		check_agree(&r, &d);
-		tap_ok(queue_is(&d, "rd_wait", 0, NULL) &&
-		       queue_is(&d, "wr_wait", 0, NULL),
-		       "debugfs: nobody asleep on either queue");
+		tap_ok(queue_is(&d, "rd_wait", 0, NULL),
+		       "debugfs: nobody asleep on rd_wait");
+		tap_ok(queue_is(&d, "wr_wait", 0, NULL),
+		       "debugfs: nobody asleep on wr_wait");
 		free_record(&d);
 	} else {
-		tap_skip(2, "no kernel module on this kernel");
+		tap_skip(3, "no kernel module on this kernel");
 	}
 	free_record(&r);
 	workload_finish(&w);
@@ -255,34 +258,43 @@ static void blocked(const char *mode)
 	kid = fact_int(&w, full ? "writer" : "reader");
 	ino = fact_int(&w, "ino");
 	get_record("bpf", ino, &r);
-	if (full)
-		tap_ok(rec_int(&r, "buffered") == fact_int(&w, "capacity") &&
-		       rec_int(&r, "slots_used") == rec_int(&r, "slots"),
-		       "full pipe: buffered = capacity = %lld, every slot used",
-		       fact_int(&w, "capacity"));
-	else
-		tap_ok(rec_int(&r, "buffered") == 0 &&
-		       rec_int(&r, "slots_used") == 0,
-		       "starved pipe: nothing buffered");
-	tap_ok(r.nholders == 4 && has_holder(&r, kid, fact_int(&w, "rfd"), "r") &&
-	       has_holder(&r, kid, fact_int(&w, "wfd"), "w") &&
-	       has_holder(&r, pid, fact_int(&w, "rfd"), "r"),
-	       "%s: parent and child hold both ends (4 holders)", mode);
+	if (full) {
+		tap_key_int(&r.obj, "buffered", fact_int(&w, "capacity"),
+			    "full pipe: buffered = capacity = %lld",
+			    fact_int(&w, "capacity"));
+		tap_key_int(&r.obj, "slots_used", fj_int(&r.obj, "slots"),
+			    "full pipe: every slot used");
+	} else {
+		tap_key_int(&r.obj, "buffered", 0,
+			    "starved pipe: nothing buffered");
+		tap_key_int(&r.obj, "slots_used", 0,
+			    "starved pipe: no slot used");
+	}
+	tap_is_int(r.nholders, 4, "%s: 4 holders", mode);
+	tap_ok(has_holder(&r, kid, fact_int(&w, "rfd"), "r"),
+	       "%s: the child holds the read end", mode);
+	tap_ok(has_holder(&r, kid, fact_int(&w, "wfd"), "w"),
+	       "%s: the child holds the write end", mode);
+	tap_ok(has_holder(&r, pid, fact_int(&w, "rfd"), "r"),
+	       "%s: the parent holds the read end", mode);
+	tap_ok(has_holder(&r, pid, fact_int(&w, "wfd"), "w"),
+	       "%s: the parent holds the write end", mode);
 	pids[0] = pid;
 	pids[1] = kid;
 	check_holders("bpf", &r, ino, NULL, pids, 2);
 	if (debugfs_ok) {
 		get_record("debugfs", ino, &d);
 		check_agree(&r, &d);
-		tap_ok(full ? queue_is(&d, "wr_wait", kid, "write") &&
-			      queue_is(&d, "rd_wait", 0, NULL) :
-			      queue_is(&d, "rd_wait", kid, "read") &&
-			      queue_is(&d, "wr_wait", 0, NULL),
+		tap_ok(queue_is(&d, full ? "wr_wait" : "rd_wait", kid,
+				full ? "write" : "read"),
 		       "debugfs: the child %lld asleep on %s, in %s", kid,
 		       full ? "wr_wait" : "rd_wait", full ? "write" : "read");
+		tap_ok(queue_is(&d, full ? "rd_wait" : "wr_wait", 0, NULL),
+		       "debugfs: nobody asleep on %s",
+		       full ? "rd_wait" : "wr_wait");
 		free_record(&d);
 	} else {
-		tap_skip(2, "no kernel module on this kernel");
+		tap_skip(3, "no kernel module on this kernel");
 	}
 	free_record(&r);
 	workload_finish(&w);
@@ -310,20 +322,19 @@ static void fifo_three(void)
 	pids[1] = fact_int(&w, "writer1");
 	pids[2] = fact_int(&w, "writer2");
 	get_record("bpf", ino, &r);
-	tap_ok(!strcmp(fj_str(&r.obj, "pipe") ? fj_str(&r.obj, "pipe") : "",
-		       "fifo") &&
-	       fj_str(&r.obj, "path") && !strcmp(fj_str(&r.obj, "path"), path),
-	       "FIFO: kind fifo, path %s", path);
-	tap_ok(rec_int(&r, "readers") == 1 && rec_int(&r, "writers") == 2,
-	       "FIFO: one reader, two writers");
+	tap_key_str(&r.obj, "pipe", "fifo", "FIFO: kind fifo");
+	tap_key_str(&r.obj, "path", path, "FIFO: path %s", path);
+	tap_key_int(&r.obj, "readers", 1, "FIFO: one reader");
+	tap_key_int(&r.obj, "writers", 2, "FIFO: two writers");
 	for (i = 0; i < 3; i++) {
 		const struct fj_object *f = fact_line(&w, "child", pids[i]);
 
 		good += f && has_holder(&r, pids[i], fj_int(f, "fd"),
 					fj_str(f, "mode"));
 	}
-	tap_ok(good == 3 && r.nholders == 3,
-	       "FIFO: holders are the reader (r) and both writers (w)");
+	tap_is_int(good, 3,
+		   "FIFO: the reader (r) and both writers (w) are holders");
+	tap_is_int(r.nholders, 3, "FIFO: and nobody else");
 	check_holders("bpf", &r, ino, path, pids, 3);
 	if (debugfs_ok) {
 		get_record("debugfs", ino, &d);
@@ -346,21 +357,18 @@ static void bad_input(void)
 	struct cmd_result r;
 
 	run_cmd(src, &r, 60);
-	tap_ok(r.status == 2 && r.err_lines == 1 && strstr(r.err, "source"),
-	       "--source procfs: status 2, one line");
+	tap_cmd_error(&r, 2, "source", "--source procfs");
 	run_cmd(ino, &r, 60);
-	tap_ok(r.status == 2 && r.err_lines == 1 && strstr(r.err, "inode"),
-	       "--ino 0: status 2, one line");
+	tap_cmd_error(&r, 2, "inode", "--ino 0");
 	if (!debugfs_ok) {
 		const char *dbg[] = { ipcscope_bin(), "pipes", "--source",
 				      "debugfs", NULL };
 
 		run_cmd(dbg, &r, 60);
-		tap_ok(r.status == 1 && r.err_lines == 1 &&
-		       strstr(r.err, "module"),
-		       "--source debugfs without the module: status 1, one line");
+		tap_cmd_error(&r, 1, "module",
+			      "--source debugfs without the module");
 	} else {
-		tap_skip(1, "the module is loaded here");
+		tap_skip(3, "the module is loaded here");
 	}
 }
 
@@ -395,7 +403,7 @@ int main(void)
 	require_root();
 	debugfs_ok = load_module(&loaded_here);
 	tap_diag("sources: bpf%s", debugfs_ok ? " and debugfs" : " only");
-	tap_plan(2 * 9 + 2 * 6 + 6 + 3);
+	tap_plan(2 * 19 + 2 * 12 + 9 + 9);
 	unread_bytes(NULL, 65536);
 	unread_bytes("131072", 131072);
 	blocked("full");

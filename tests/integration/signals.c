@@ -22,8 +22,45 @@ static int count_result(const struct events *evs, const char *result)
 	int i, n = 0;
 
 	for (i = 0; i < evs->n; i++)
-		n += !strcmp(fj_str(&evs->ev[i], "type"), "signal_generate") &&
+		n += event_is(&evs->ev[i], "signal_generate") &&
 		     !strcmp(fj_str(&evs->ev[i], "result"), result);
+	return n;
+}
+
+/* Each deliver answers the generate of the same rank (FIFO, to the ns):
+ * how many deliver latencies are not ts_ns minus that generate's ts_ns. */
+static int latency_mismatches(const struct events *evs, int max)
+{
+	int i, gen = 0, dlv = 0, bad = 0;
+	long long gen_ts[RT_SIGNALS];
+
+	for (i = 0; i < evs->n; i++) {
+		const struct fj_object *e = &evs->ev[i];
+
+		if (event_is(e, "signal_generate")) {
+			if (gen < max)
+				gen_ts[gen] = fj_int(e, "ts_ns");
+			gen++;
+		} else if (event_is(e, "signal_deliver")) {
+			if (dlv < gen && dlv < max &&
+			    (!fj_is_int(e, "latency_ns") ||
+			     fj_int(e, "ts_ns") - gen_ts[dlv] !=
+			     fj_int(e, "latency_ns")))
+				bad++;
+			dlv++;
+		}
+	}
+	return bad;
+}
+
+/* Delivers whose latency_ns is not a number. */
+static int latency_unknown(const struct events *evs)
+{
+	int i, n = 0;
+
+	for (i = 0; i < evs->n; i++)
+		n += event_is(&evs->ev[i], "signal_deliver") &&
+		     !fj_is_int(&evs->ev[i], "latency_ns");
 	return n;
 }
 
@@ -43,10 +80,8 @@ static void start(struct tracer *t, long long sig, long long pid,
 static void realtime(void)
 {
 	const char *argv[] = { "signal-workload", "rt", "100", NULL };
+	const char *gen = "signal_generate", *dlv = "signal_deliver";
 	long long pid, child, sig;
-	int i, gen = 0, dlv = 0, bad_gen = 0, bad_dlv = 0, lost = 0;
-	int mismatched = 0;
-	long long gen_ts[RT_SIGNALS];
 	struct workload w;
 	struct tracer t;
 
@@ -59,54 +94,46 @@ static void realtime(void)
 	workload_finish(&w);
 	tracer_stop(&t);
 
-	tap_ok(w.status == 0 && fact_int(&w, "handled") == RT_SIGNALS &&
-	       fact_int(&w, "in_order") == 1,
-	       "rt: the child handled all %d, in the order sent", RT_SIGNALS);
+	tap_is_int(w.status, 0, "rt: workload ran to the end");
+	tap_is_int(fact_int(&w, "handled"), RT_SIGNALS,
+		   "rt: the child handled all %d", RT_SIGNALS);
+	tap_is_int(fact_int(&w, "in_order"), 1, "rt: in the order sent");
 	tap_is_int(t.events.bad_lines, 0, "rt: every line is a JSON object");
-	for (i = 0; i < t.events.n; i++) {
-		const struct fj_object *e = &t.events.ev[i];
-		const char *type = fj_str(e, "type");
-
-		if (!strcmp(type, "lost")) {
-			lost += fj_int(e, "count");
-		} else if (!strcmp(type, "signal_generate")) {
-			bad_gen += fj_int(e, "sig") != sig ||
-				   fj_int(e, "pid") != pid ||
-				   fj_int(e, "target_pid") != child ||
-				   strcmp(fj_str(e, "code_name"), "SI_QUEUE") ||
-				   strcmp(fj_str(e, "result"), "delivered") ||
-				   !fj_true(e, "group");
-			if (gen < RT_SIGNALS)
-				gen_ts[gen] = fj_int(e, "ts_ns");
-			gen++;
-		} else if (!strcmp(type, "signal_deliver")) {
-			bad_dlv += fj_int(e, "sig") != sig ||
-				   fj_int(e, "pid") != child ||
-				   strcmp(fj_str(e, "code_name"), "SI_QUEUE") ||
-				   strcmp(fj_str(e, "action"), "handler") ||
-				   fj_is_null(e, "latency_ns");
-			/* FIFO: deliver k answers generate k, to the ns */
-			if (dlv < gen && dlv < RT_SIGNALS &&
-			    fj_int(e, "ts_ns") - gen_ts[dlv] !=
-			    fj_int(e, "latency_ns"))
-				mismatched++;
-			dlv++;
-		}
-	}
-	tap_is_int(gen, RT_SIGNALS, "rt: %d signal_generate events",
-		   RT_SIGNALS);
-	tap_is_int(dlv, RT_SIGNALS, "rt: %d signal_deliver events",
-		   RT_SIGNALS);
-	tap_is_int(lost, 0, "rt: none lost");
+	tap_is_int(events_count(&t.events, gen, 0, 0), RT_SIGNALS,
+		   "rt: %d signal_generate events", RT_SIGNALS);
+	tap_is_int(events_count(&t.events, dlv, 0, 0), RT_SIGNALS,
+		   "rt: %d signal_deliver events", RT_SIGNALS);
+	tap_is_int(events_sum(&t.events, "lost", 0, 0, "count"), 0,
+		   "rt: none lost");
 	tap_is_int(events_wrong_tier(&t.events), 0,
-		   "every event says \"tier\":\"%s\"", probe_tier());
-	tap_is_int(bad_gen, 0,
-		   "rt: generates: sender %lld, target %lld, SI_QUEUE, delivered, group",
-		   pid, child);
-	tap_is_int(bad_dlv, 0,
-		   "rt: delivers: receiver %lld, SI_QUEUE, handler, latency known",
-		   child);
-	tap_is_int(mismatched, 0,
+		   "every event's \"tier\" is a hook of --probe %s",
+		   probe_tier());
+	tap_is_int(events_not_int(&t.events, gen, 0, 0, "sig", sig), 0,
+		   "rt: generates: sig %lld", sig);
+	tap_is_int(events_not_int(&t.events, gen, 0, 0, "pid", pid), 0,
+		   "rt: generates: sender pid %lld", pid);
+	tap_is_int(events_not_int(&t.events, gen, 0, 0, "target_pid", child),
+		   0, "rt: generates: target_pid %lld", child);
+	tap_is_int(events_not_str(&t.events, gen, 0, 0, "code_name",
+				  "SI_QUEUE"), 0,
+		   "rt: generates: code_name SI_QUEUE");
+	tap_is_int(events_not_str(&t.events, gen, 0, 0, "result",
+				  "delivered"), 0,
+		   "rt: generates: result delivered");
+	tap_is_int(events_not_bool(&t.events, gen, 0, 0, "group", true), 0,
+		   "rt: generates: group true");
+	tap_is_int(events_not_int(&t.events, dlv, 0, 0, "sig", sig), 0,
+		   "rt: delivers: sig %lld", sig);
+	tap_is_int(events_not_int(&t.events, dlv, 0, 0, "pid", child), 0,
+		   "rt: delivers: receiver pid %lld", child);
+	tap_is_int(events_not_str(&t.events, dlv, 0, 0, "code_name",
+				  "SI_QUEUE"), 0,
+		   "rt: delivers: code_name SI_QUEUE");
+	tap_is_int(events_not_str(&t.events, dlv, 0, 0, "action", "handler"),
+		   0, "rt: delivers: action handler");
+	tap_is_int(latency_unknown(&t.events), 0,
+		   "rt: delivers: latency_ns known");
+	tap_is_int(latency_mismatches(&t.events, RT_SIGNALS), 0,
 		   "rt: each latency_ns is its deliver's ts_ns minus its own generate's");
 	tracer_free(&t);
 	workload_free(&w);
@@ -126,21 +153,23 @@ static void pending(void)
 	workload_finish(&w);
 	tracer_stop(&t);
 
-	tap_ok(w.status == 0 && fact_int(&w, "handled") == 1,
-	       "pending: the child's handler ran once for %d sends",
-	       PENDING_SENDS);
+	tap_is_int(w.status, 0, "pending: workload ran to the end");
+	tap_is_int(fact_int(&w, "handled"), 1,
+		   "pending: the child's handler ran once for %d sends",
+		   PENDING_SENDS);
 	tap_is_int(events_count(&t.events, "signal_generate", 0, 0),
 		   PENDING_SENDS, "pending: %d generate events", PENDING_SENDS);
-	tap_ok(count_result(&t.events, "delivered") == 1 &&
-	       count_result(&t.events, "already_pending") == PENDING_SENDS - 1,
-	       "pending: 1 delivered, %d already_pending",
-	       PENDING_SENDS - 1);
+	tap_is_int(count_result(&t.events, "delivered"), 1,
+		   "pending: 1 of them delivered");
+	tap_is_int(count_result(&t.events, "already_pending"),
+		   PENDING_SENDS - 1, "pending: %d already_pending",
+		   PENDING_SENDS - 1);
 	tap_is_int(events_count(&t.events, "signal_deliver", child, 0), 1,
 		   "pending: one signal_deliver");
 	d = events_nth(&t.events, "signal_deliver", child, 0, 0);
-	tap_ok(d && fj_int(d, "latency_ns") >= DELAY_MS * 1000000LL,
-	       "pending: its latency_ns %lld counts from the first send, >= %d ms",
-	       d ? fj_int(d, "latency_ns") : -1, DELAY_MS);
+	tap_key_range(d, "latency_ns", DELAY_MS * 1000000LL, LLONG_MAX,
+		      "pending: its latency_ns counts from the first send, >= %d ms",
+		      DELAY_MS);
 	tracer_free(&t);
 	workload_free(&w);
 }
@@ -148,26 +177,28 @@ static void pending(void)
 static void ignored(void)
 {
 	const char *argv[] = { "signal-workload", "ignored", "3", NULL };
-	long long child;
+	long long pid, child;
 	struct workload w;
 	struct tracer t;
 
 	workload_start(&w, argv);
+	pid = fact_int(&w, "pid");
 	child = fact_int(&w, "child");
 	/* -p the sender only: generates pass on their sender */
-	start(&t, SIGUSR1, fact_int(&w, "pid"), 0);
+	start(&t, SIGUSR1, pid, 0);
 	workload_finish(&w);
 	tracer_stop(&t);
 
 	tap_is_int(w.status, 0, "ignored: workload ran to the end");
-	tap_ok(events_count(&t.events, "signal_generate", 0, 0) == 3 &&
-	       count_result(&t.events, "ignored") == 3 &&
-	       events_count(&t.events, "signal_generate",
-			    fact_int(&w, "pid"), 0) == 3 &&
-	       fj_int(events_nth(&t.events, "signal_generate", 0, 0, 2),
-		      "target_pid") == child,
-	       "ignored: 3 generates to %lld (-p of the sender), each \"ignored\"",
-	       child);
+	tap_is_int(events_count(&t.events, "signal_generate", 0, 0), 3,
+		   "ignored: 3 generates");
+	tap_is_int(events_count(&t.events, "signal_generate", pid, 0), 3,
+		   "ignored: all from the sender %lld (-p)", pid);
+	tap_is_int(events_not_int(&t.events, "signal_generate", 0, 0,
+				  "target_pid", child), 0,
+		   "ignored: all to the child %lld", child);
+	tap_is_int(count_result(&t.events, "ignored"), 3,
+		   "ignored: each says \"ignored\"");
 	tap_is_int(events_count(&t.events, "signal_deliver", 0, 0), 0,
 		   "ignored: nothing delivered");
 	tracer_free(&t);
@@ -189,17 +220,19 @@ static void stopcont(void)
 	workload_finish(&w);
 	tracer_stop(&t);
 
-	tap_ok(w.status == 0 && fact_int(&w, "handled") == 1,
-	       "stopcont: the child handled SIGUSR1 once");
-	tap_ok(events_count(&t.events, "signal_generate", 0, 0) == 1 &&
-	       count_result(&t.events, "delivered") == 1,
-	       "stopcont: one generate, delivered (left pending while stopped)");
+	tap_is_int(w.status, 0, "stopcont: workload ran to the end");
+	tap_is_int(fact_int(&w, "handled"), 1,
+		   "stopcont: the child handled SIGUSR1 once");
+	tap_is_int(events_count(&t.events, "signal_generate", 0, 0), 1,
+		   "stopcont: one generate");
+	tap_is_int(count_result(&t.events, "delivered"), 1,
+		   "stopcont: delivered (left pending while stopped)");
 	d = events_nth(&t.events, "signal_deliver", child, 0, 0);
-	tap_ok(d && !strcmp(fj_str(d, "action"), "handler"),
-	       "stopcont: delivered to the handler");
-	tap_ok(d && fj_int(d, "latency_ns") >= stop_ms * 1000000LL,
-	       "stopcont: latency_ns %lld >= the %lld ms it was stopped",
-	       d ? fj_int(d, "latency_ns") : -1, stop_ms);
+	tap_key_str(d, "action", "handler",
+		    "stopcont: delivered to the handler");
+	tap_key_range(d, "latency_ns", stop_ms * 1000000LL, LLONG_MAX,
+		      "stopcont: latency_ns >= the %lld ms it was stopped",
+		      stop_ms);
 	tracer_free(&t);
 	workload_free(&w);
 }
@@ -207,8 +240,8 @@ static void stopcont(void)
 static void thread_directed(void)
 {
 	const char *argv[] = { "signal-workload", "thread", "50", NULL };
-	long long pid, tid, sig, gen_ts[50];
-	int i, gen = 0, dlv = 0, bad_gen = 0, bad_dlv = 0, mismatched = 0;
+	const char *gen = "signal_generate";
+	long long pid, tid, sig;
 	struct workload w;
 	struct tracer t;
 
@@ -220,39 +253,32 @@ static void thread_directed(void)
 	workload_finish(&w);
 	tracer_stop(&t);
 
-	tap_ok(w.status == 0 && fact_int(&w, "handled") == 50,
-	       "thread: the second thread handled all 50");
-	for (i = 0; i < t.events.n; i++) {
-		const struct fj_object *e = &t.events.ev[i];
-		const char *type = fj_str(e, "type");
-
-		if (!strcmp(type, "signal_generate")) {
-			bad_gen += fj_int(e, "target_pid") != pid ||
-				   fj_int(e, "target_tid") != tid ||
-				   fj_true(e, "group") ||
-				   strcmp(fj_str(e, "code_name"), "SI_TKILL") ||
-				   strcmp(fj_str(e, "result"), "delivered");
-			if (gen < 50)
-				gen_ts[gen] = fj_int(e, "ts_ns");
-			gen++;
-		} else if (!strcmp(type, "signal_deliver")) {
-			bad_dlv += fj_int(e, "tid") != tid ||
-				   fj_is_null(e, "latency_ns");
-			if (dlv < gen && dlv < 50 &&
-			    fj_int(e, "ts_ns") - gen_ts[dlv] !=
-			    fj_int(e, "latency_ns"))
-				mismatched++;
-			dlv++;
-		}
-	}
-	tap_ok(gen == 50 && dlv == 50, "thread: 50 generates, 50 delivers (%d, %d)",
-	       gen, dlv);
-	tap_is_int(bad_gen, 0,
-		   "thread: generates to tid %lld, not group, SI_TKILL, delivered",
-		   tid);
-	tap_is_int(bad_dlv + mismatched, 0,
-		   "thread: delivered in tid %lld, each latency from its own generate",
-		   tid);
+	tap_is_int(w.status, 0, "thread: workload ran to the end");
+	tap_is_int(fact_int(&w, "handled"), 50,
+		   "thread: the second thread handled all 50");
+	tap_is_int(events_count(&t.events, gen, 0, 0), 50,
+		   "thread: 50 generates");
+	tap_is_int(events_count(&t.events, "signal_deliver", 0, 0), 50,
+		   "thread: 50 delivers");
+	tap_is_int(events_not_int(&t.events, gen, 0, 0, "target_pid", pid), 0,
+		   "thread: generates: target_pid %lld", pid);
+	tap_is_int(events_not_int(&t.events, gen, 0, 0, "target_tid", tid), 0,
+		   "thread: generates: target_tid %lld", tid);
+	tap_is_int(events_not_bool(&t.events, gen, 0, 0, "group", false), 0,
+		   "thread: generates: group false");
+	tap_is_int(events_not_str(&t.events, gen, 0, 0, "code_name",
+				  "SI_TKILL"), 0,
+		   "thread: generates: code_name SI_TKILL");
+	tap_is_int(events_not_str(&t.events, gen, 0, 0, "result",
+				  "delivered"), 0,
+		   "thread: generates: result delivered");
+	tap_is_int(events_not_int(&t.events, "signal_deliver", 0, 0, "tid",
+				  tid), 0,
+		   "thread: delivers: in tid %lld", tid);
+	tap_is_int(latency_unknown(&t.events), 0,
+		   "thread: delivers: latency_ns known");
+	tap_is_int(latency_mismatches(&t.events, 50), 0,
+		   "thread: each latency_ns counts from its own generate");
 	tracer_free(&t);
 	workload_free(&w);
 }
@@ -260,7 +286,7 @@ static void thread_directed(void)
 int main(void)
 {
 	require_root();
-	tap_plan(25);
+	tap_plan(51);
 	realtime();
 	pending();
 	ignored();

@@ -38,11 +38,12 @@ static inline int kt_load(void)
 }
 
 /*
- * Load the module named by $IPCSCOPE_KMOD, or skip the whole program with
+ * Load the module named by $IPCSCOPE_KMOD with module parameters params
+ * ("name=value ..."), or skip the whole program with
  * the reason.  A copy left loaded by an earlier run is unloaded first, so
  * that this run tests a fresh load and its own rmmod.
  */
-static inline void kt_load_or_skip(void)
+static inline void kt_load_params_or_skip(const char *params)
 {
 	const char *ko = getenv("IPCSCOPE_KMOD");
 	int fd, r;
@@ -52,10 +53,10 @@ static inline void kt_load_or_skip(void)
 	fd = open(ko, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		tap_skip_all("cannot open %s: %s", ko, strerror(errno));
-	r = syscall(SYS_finit_module, fd, "", 0);
+	r = syscall(SYS_finit_module, fd, params, 0);
 	if (r && errno == EEXIST) {
 		syscall(SYS_delete_module, "ipcscope", O_NONBLOCK);
-		r = syscall(SYS_finit_module, fd, "", 0);
+		r = syscall(SYS_finit_module, fd, params, 0);
 	}
 	if (r) {
 		int e = errno;
@@ -68,6 +69,12 @@ static inline void kt_load_or_skip(void)
 		mount("none", "/sys/kernel/debug", "debugfs", 0, NULL);
 	if (access(KT_DIR, F_OK))
 		tap_bail("module loaded but %s is missing", KT_DIR);
+}
+
+/* The same with the module's default parameters. */
+static inline void kt_load_or_skip(void)
+{
+	kt_load_params_or_skip("");
 }
 
 /* rmmod: 0, or -1 with errno (EBUSY/EAGAIN while a file is open). */

@@ -60,6 +60,168 @@ void require_root(void)
 			     geteuid());
 }
 
+const char *preemption_todo(void)
+{
+	static const char reason[] =
+		"kernel preempts BPF programs (sched/preempt: full or lazy): "
+		"a preempted fentry/tp_btf program makes the kernel skip the "
+		"next runs on its CPU (recursion_misses, reported as missed) "
+		"or refuse task storage (reported as lost), issue 15";
+	const char *tier = probe_tier();
+	char mode[128] = "";
+	FILE *f;
+
+	if (strcmp(tier, "fentry") && strcmp(tier, "tracepoint"))
+		return NULL;
+	/* e.g. "none voluntary full (lazy)": the chosen one is in () */
+	f = fopen("/sys/kernel/debug/sched/preempt", "r");
+	if (!f)
+		return NULL;
+	if (!fgets(mode, sizeof(mode), f))
+		mode[0] = '\0';
+	fclose(f);
+	return strstr(mode, "(full)") || strstr(mode, "(lazy)") ? reason : NULL;
+}
+
+long long events_gap(const struct events *evs)
+{
+	return events_sum(evs, "missed", 0, 0, "count") +
+	       events_sum(evs, "lost", 0, 0, "count");
+}
+
+const char *gap_todo(const struct events *evs)
+{
+	long long gap = events_gap(evs);
+
+	if (gap > 0)
+		tap_diag("the trace reports %lld runs skipped or records lost",
+			 gap);
+	return gap > 0 ? preemption_todo() : NULL;
+}
+
+/* Does some fact name @pid as a sender? */
+static bool fact_sender(const struct events *facts, long long pid)
+{
+	int i;
+
+	for (i = 0; i < facts->n; i++)
+		if (fj_has(&facts->ev[i], "sender") &&
+		    fj_int(&facts->ev[i], "sender") == pid)
+			return true;
+	return false;
+}
+
+void pairing_tally(const struct events *evs, const struct events *facts,
+		   const char *type, const char *comm,
+		   struct pairing_tally *t)
+{
+	int i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < facts->n; i++) {
+		const struct fj_object *f = &facts->ev[i];
+		const struct fj_object *e;
+		long long rcv = fj_int(f, "rcv");
+
+		if (!fj_has(f, "rcv"))
+			continue;
+		t->facts++;
+		e = events_nth(evs, type, rcv, 0, fj_int(f, "k"));
+		if (!e || fj_int(e, "errno") != 0) {
+			t->no_event++;
+			continue;
+		}
+		if (fj_true(e, "sender_approx")) {
+			t->approx++;
+			if (!fj_is_int(e, "sender_pid") ||
+			    !fact_sender(facts, fj_int(e, "sender_pid")))
+				t->approx_stray++;
+		} else if (fj_is_int(e, "sender_pid") &&
+			   fj_int(e, "sender_pid") == fj_int(f, "sender")) {
+			t->exact++;
+		} else if (t->wrong++ < 3) {
+			tap_diag("  receiver %lld, receive %lld: sender_pid %lld, the text said %lld",
+				 rcv, fj_int(f, "k"),
+				 fj_is_int(e, "sender_pid") ?
+				 fj_int(e, "sender_pid") : -1,
+				 fj_int(f, "sender"));
+		}
+		if (!fj_is_int(e, "sender_pid"))
+			continue;
+		t->bad_time += !fj_is_int(e, "sent_ts_ns") ||
+			       fj_int(e, "sent_ts_ns") > fj_int(e, "ts_ns") ||
+			       !fj_is_int(e, "queued_ns") ||
+			       fj_int(e, "queued_ns") < 0;
+		t->bad_comm += strcmp(fj_str(e, "sender_comm"), comm) != 0;
+	}
+}
+
+static long long ev_start(const struct fj_object *e)
+{
+	return fj_int(e, "ts_ns") - fj_int(e, "duration_ns");
+}
+
+static bool ev_overlap(const struct fj_object *a, const struct fj_object *b)
+{
+	return ev_start(a) < fj_int(b, "ts_ns") &&
+	       ev_start(b) < fj_int(a, "ts_ns");
+}
+
+static bool queue_call(const struct fj_object *e, const char *send_type,
+		       const char *recv_type, const char *queue_key,
+		       const struct fj_object *r)
+{
+	return (event_is(e, send_type) || event_is(e, recv_type)) &&
+	       fj_int(e, "errno") == 0 &&
+	       fj_int(e, queue_key) == fj_int(r, queue_key);
+}
+
+int pairing_unexplained(const struct events *evs, const char *send_type,
+			const char *recv_type, const char *queue_key,
+			const char *class_key)
+{
+	int i, j, k, n = 0;
+
+	for (i = 0; i < evs->n; i++) {
+		const struct fj_object *r = &evs->ev[i];
+		bool explained = false, typed;
+
+		if (!event_is(r, recv_type) || !fj_true(r, "sender_approx"))
+			continue;
+		typed = fj_is_int(r, class_key);
+		for (j = 0; j < evs->n && !explained; j++) {
+			const struct fj_object *a = &evs->ev[j];
+
+			if (a == r || !queue_call(a, send_type, recv_type,
+						  queue_key, r))
+				continue;
+			if (fj_int(a, "tid") != fj_int(r, "tid") &&
+			    ev_overlap(a, r))
+				explained = true;
+			if (!event_is(a, send_type) ||
+			    ev_start(a) >= fj_int(r, "ts_ns") ||
+			    (typed && fj_int(a, class_key) !=
+				      fj_int(r, class_key)))
+				continue;
+			for (k = 0; k < evs->n && !explained; k++) {
+				const struct fj_object *b = &evs->ev[k];
+
+				explained = b != a && event_is(b, send_type) &&
+					    queue_call(b, send_type, recv_type,
+						       queue_key, r) &&
+					    fj_int(b, "pid") != fj_int(a, "pid") &&
+					    (!typed || fj_int(b, class_key) ==
+						       fj_int(r, class_key)) &&
+					    ev_overlap(a, b);
+			}
+		}
+		if (!explained && n++ < 3)
+			tap_diag("  %s of tid %lld at %lld: sender_approx, but it overlapped nothing",
+				 recv_type, fj_int(r, "tid"), fj_int(r, "ts_ns"));
+	}
+	return n;
+}
+
 static void make_temp(char *buf, size_t len, const char *what)
 {
 	int fd;
@@ -71,7 +233,7 @@ static void make_temp(char *buf, size_t len, const char *what)
 	close(fd);
 }
 
-static char *slurp(const char *path)
+char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "re");
 	char *buf = NULL;
@@ -106,7 +268,8 @@ int events_load(struct events *evs, const char *path)
 			continue;
 		if (fj_parse(line, &obj)) {
 			evs->bad_lines++;
-			tap_diag("not a JSON object: %.200s", line);
+			tap_diag("not a JSON object: %s: %.200s", fj_error(),
+				 line);
 			continue;
 		}
 		evs->ev = realloc(evs->ev, (evs->n + 1) * sizeof(*evs->ev));
@@ -127,12 +290,15 @@ void events_free(struct events *evs)
 	memset(evs, 0, sizeof(*evs));
 }
 
+bool event_is(const struct fj_object *e, const char *type)
+{
+	return !strcmp(fj_str(e, "type"), type);
+}
+
 static bool matches(const struct fj_object *e, const char *type,
 		    long long pid, long long ino)
 {
-	const char *t = fj_str(e, "type");
-
-	if (type && (!t || strcmp(t, type)))
+	if (type && !event_is(e, type))
 		return false;
 	if (pid && fj_int(e, "pid") != pid)
 		return false;
@@ -157,9 +323,16 @@ long long events_sum(const struct events *evs, const char *type,
 	long long sum = 0;
 	int i;
 
-	for (i = 0; i < evs->n; i++)
-		if (matches(&evs->ev[i], type, pid, ino))
-			sum += fj_int(&evs->ev[i], field);
+	for (i = 0; i < evs->n; i++) {
+		if (!matches(&evs->ev[i], type, pid, ino))
+			continue;
+		if (!fj_is_int(&evs->ev[i], field)) {
+			tap_diag("event %d (%s): key \"%s\" missing or not an integer",
+				 i, fj_str(&evs->ev[i], "type"), field);
+			return FJ_MISSING;
+		}
+		sum += fj_int(&evs->ev[i], field);
+	}
 	return sum;
 }
 
@@ -174,23 +347,193 @@ const struct fj_object *events_nth(const struct events *evs, const char *type,
 	return NULL;
 }
 
+/* Count the events matching (type, pid, ino) for which @bad() holds, and
+ * show the first few with what their @key holds. */
+static int events_not(const struct events *evs, const char *type,
+		      long long pid, long long ino, const char *key,
+		      const char *want,
+		      bool (*bad)(const struct fj_object *, const char *,
+				  const void *),
+		      const void *arg)
+{
+	int i, n = 0;
+
+	for (i = 0; i < evs->n; i++) {
+		const struct fj_object *e = &evs->ev[i];
+		char got[80];
+
+		if (!matches(e, type, pid, ino) || !bad(e, key, arg))
+			continue;
+		if (n++ >= 3)
+			continue;
+		if (fj_is_int(e, key))
+			snprintf(got, sizeof(got), "%lld", fj_int(e, key));
+		else if (fj_is_str(e, key))
+			fj_quote(fj_str(e, key), got, sizeof(got));
+		else
+			snprintf(got, sizeof(got), "%s", fj_kind(e, key));
+		tap_diag("  event %d (%s): \"%s\" %s, expected %s", i,
+			 fj_str(e, "type"), key, got, want);
+	}
+	return n;
+}
+
+static bool not_int(const struct fj_object *e, const char *key,
+		    const void *want)
+{
+	return !fj_is_int(e, key) || fj_int(e, key) != *(const long long *)want;
+}
+
+static bool not_str(const struct fj_object *e, const char *key,
+		    const void *want)
+{
+	return !fj_is_str(e, key) || strcmp(fj_str(e, key), want);
+}
+
+static bool not_bool(const struct fj_object *e, const char *key,
+		     const void *want)
+{
+	return *(const bool *)want ? !fj_true(e, key) : !fj_false(e, key);
+}
+
+int events_not_int(const struct events *evs, const char *type, long long pid,
+		   long long ino, const char *key, long long want)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%lld", want);
+	return events_not(evs, type, pid, ino, key, text, not_int, &want);
+}
+
+int events_not_str(const struct events *evs, const char *type, long long pid,
+		   long long ino, const char *key, const char *want)
+{
+	char text[80];
+
+	return events_not(evs, type, pid, ino, key,
+			  fj_quote(want, text, sizeof(text)), not_str, want);
+}
+
+int events_not_bool(const struct events *evs, const char *type, long long pid,
+		    long long ino, const char *key, bool want)
+{
+	return events_not(evs, type, pid, ino, key, want ? "true" : "false",
+			  not_bool, &want);
+}
+
+/*
+ * The hooks an event may name in "tier" when --probe forced a tier: what
+ * the family's programs on that tier really attach to.  Signals have no
+ * function to hook on any tier: their tracepoints, through tp_btf or
+ * raw_tp (or the classic tracepoint), serve every tier.  The tracepoint
+ * tier of the other families uses syscall tracepoints, classic or through
+ * tp_btf/raw_tp sys_enter/sys_exit.
+ */
+static const struct tier_hooks {
+	const char *families;	/* space-separated */
+	const char *tier;	/* --probe */
+	const char *hooks;	/* accepted "tier" values, space-separated */
+} tier_hooks[] = {
+	{ "pipe sem msg", "fentry",	"fentry" },
+	{ "pipe sem msg", "kprobe",	"kprobe" },
+	{ "pipe sem msg", "tracepoint",	"tracepoint tp_btf raw_tp" },
+	{ "signal",	  "fentry",	"tp_btf raw_tp tracepoint" },
+	{ "signal",	  "kprobe",	"tp_btf raw_tp tracepoint" },
+	{ "signal",	  "tracepoint",	"tp_btf raw_tp tracepoint" },
+	{ "unix",	  "fentry",	"fentry" },
+	{ "unix",	  "kprobe",	"kprobe" },
+	{ "unix",	  "tracepoint",	"tracepoint tp_btf raw_tp" },
+	{ "mq",		  "fentry",	"fentry" },
+	{ "mq",		  "kprobe",	"kprobe" },
+	{ "mq",		  "tracepoint",	"tp_btf raw_tp" },
+	{ "shm memfd",	  "fentry",	"tp_btf raw_tp" },
+	{ "shm memfd",	  "kprobe",	"tp_btf raw_tp" },
+	{ "shm memfd",	  "tracepoint",	"tp_btf raw_tp" },
+};
+
+/* The family of an event type: its name up to the first '_', with the
+ * SysV calls (semop, msgsnd, msgrcv, shmget, ...) named by their first
+ * three letters. */
+static void family_of(const char *type, char *family, size_t len)
+{
+	size_t n = strcspn(type, "_");
+
+	if (!strncmp(type, "sem", 3) || !strncmp(type, "msg", 3) ||
+	    !strncmp(type, "shm", 3))
+		n = 3;
+	if (!strcmp(type, "mmap") || !strcmp(type, "munmap")) {
+		snprintf(family, len, "shm");
+		return;
+	}
+	snprintf(family, len, "%.*s", (int)n, type);
+}
+
+static bool word_in(const char *word, const char *list)
+{
+	size_t len = strlen(word);
+	const char *p;
+
+	if (!len)
+		return false;
+	for (p = list; (p = strstr(p, word)); p += len)
+		if ((p == list || p[-1] == ' ') &&
+		    (p[len] == ' ' || p[len] == '\0'))
+			return true;
+	return false;
+}
+
+const char *tier_hooks_accepted(const char *family, const char *tier)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(tier_hooks) / sizeof(tier_hooks[0]); i++)
+		if (word_in(family, tier_hooks[i].families) &&
+		    !strcmp(tier, tier_hooks[i].tier))
+			return tier_hooks[i].hooks;
+	return NULL;
+}
+
+int events_wrong_tier_for(const struct events *evs, const char *tier)
+{
+	int i, n = 0;
+
+	for (i = 0; i < evs->n; i++) {
+		const struct fj_object *e = &evs->ev[i];
+		const char *type = fj_str(e, "type"), *hooks;
+		char family[32];
+
+		if (!strcmp(type, "lost") || !strcmp(type, "missed"))
+			continue;
+		family_of(type, family, sizeof(family));
+		hooks = tier_hooks_accepted(family, tier);
+		if (hooks && word_in(fj_str(e, "tier"), hooks))
+			continue;
+		if (n++ < 3)
+			tap_diag("  event %d (%s): \"tier\" %s, --probe %s accepts: %s",
+				 i, type, fj_str(e, "tier"), tier,
+				 hooks ? hooks : "nothing (unknown family)");
+	}
+	return n;
+}
+
 int events_wrong_tier(const struct events *evs)
 {
 	const char *want = probe_tier();
-	int i, n = 0;
 
 	if (!strcmp(want, "auto"))
 		return 0;
-	for (i = 0; i < evs->n; i++)
-		n += strcmp(fj_str(&evs->ev[i], "type"), "lost") &&
-		     (!fj_str(&evs->ev[i], "tier") ||
-		      strcmp(fj_str(&evs->ev[i], "tier"), want));
-	return n;
+	return events_wrong_tier_for(evs, want);
 }
 
 /* ---- the collector -------------------------------------------------------- */
 
 int tracer_try_start(struct tracer *t, const char *const *args)
+{
+	return tracer_try_start_verb(t, "trace", args);
+}
+
+int tracer_try_start_verb(struct tracer *t, const char *verb,
+			  const char *const *args)
 {
 	const char *argv[64];
 	int argc = 0, i;
@@ -200,7 +543,7 @@ int tracer_try_start(struct tracer *t, const char *const *args)
 	make_temp(t->out_path, sizeof(t->out_path), "out");
 	make_temp(t->err_path, sizeof(t->err_path), "err");
 	argv[argc++] = ipcscope_bin();
-	argv[argc++] = "trace";
+	argv[argc++] = verb;
 	argv[argc++] = "-f";
 	argv[argc++] = "json";
 	argv[argc++] = "--probe";
@@ -372,7 +715,8 @@ long long fact_int(const struct workload *w, const char *key)
 	for (i = w->facts.n - 1; i >= 0; i--)
 		if (fj_has(&w->facts.ev[i], key))
 			return fj_int(&w->facts.ev[i], key);
-	return -1;
+	tap_diag("the workload reported no \"%s\"", key);
+	return FJ_MISSING;
 }
 
 const struct fj_object *fact_line(const struct workload *w, const char *key,

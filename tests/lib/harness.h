@@ -17,9 +17,12 @@
 #ifndef IPCSCOPE_HARNESS_H
 #define IPCSCOPE_HARNESS_H
 
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/types.h>
-#include "flatjson.h"
+#include "json.h"
 #include "tap.h"
 
 struct events {
@@ -55,6 +58,9 @@ const char *workload_bin(const char *name);
 void tracer_start(struct tracer *t, const char *const *args);
 /* Same, but returns -1 (with t->status and t->err_text) if it exits. */
 int tracer_try_start(struct tracer *t, const char *const *args);
+/* The same for another verb that takes -f json and --probe (graph). */
+int tracer_try_start_verb(struct tracer *t, const char *verb,
+			  const char *const *args);
 /* SIGINT, wait, collect the events and stderr. */
 void tracer_stop(struct tracer *t);
 void tracer_free(struct tracer *t);
@@ -66,7 +72,8 @@ void workload_start(struct workload *w, const char *const *argv);
 void workload_resume(struct workload *w);
 /* Continue it to the end. */
 void workload_finish(struct workload *w);
-/* A fact from the last line that has the key. -1 when absent. */
+/* A fact from the last line that has the key; FJ_MISSING (and a
+ * diagnostic naming the key) when no line has it. */
 long long fact_int(const struct workload *w, const char *key);
 /* Line i of the facts, for multi-record workloads. */
 const struct fj_object *fact_line(const struct workload *w, const char *key,
@@ -77,18 +84,37 @@ void workload_free(struct workload *w);
 int events_load(struct events *evs, const char *path);
 void events_free(struct events *evs);
 
+/* The event's "type" is @type. */
+bool event_is(const struct fj_object *e, const char *type);
+
 /* Filter helpers: type NULL or a string; pid/ino 0 for any. */
 int events_count(const struct events *evs, const char *type, long long pid,
 		 long long ino);
+/* FJ_MISSING (and a diagnostic) when a matching event lacks @field. */
 long long events_sum(const struct events *evs, const char *type,
 		     long long pid, long long ino, const char *field);
 /* The n-th (0-based) matching event or NULL. */
 const struct fj_object *events_nth(const struct events *evs, const char *type,
 				   long long pid, long long ino, int n);
 
-/* Events (lost records aside) not stamped with the forced tier of this
- * run (IPCSCOPE_PROBE); 0 when the tier is auto. */
+/* How many events matching (type, pid, ino) do not have @key, or have
+ * another value than @want there; the first few are shown in diagnostics. */
+int events_not_int(const struct events *evs, const char *type, long long pid,
+		   long long ino, const char *key, long long want);
+int events_not_str(const struct events *evs, const char *type, long long pid,
+		   long long ino, const char *key, const char *want);
+int events_not_bool(const struct events *evs, const char *type, long long pid,
+		    long long ino, const char *key, bool want);
+
+/* Events (lost records aside) whose "tier" is not a hook the forced tier
+ * of this run (IPCSCOPE_PROBE) uses for their family; 0 when the tier is
+ * auto.  The first few are named in diagnostics. */
 int events_wrong_tier(const struct events *evs);
+/* Same for the tier @tier. */
+int events_wrong_tier_for(const struct events *evs, const char *tier);
+/* The hooks (space-separated) @family's events may name on --probe @tier,
+ * or NULL for an unknown family or tier. */
+const char *tier_hooks_accepted(const char *family, const char *tier);
 
 /* tracer_start() for one family (-t) and up to two pids (-p; pid2 <= 0
  * means pid alone). */
@@ -105,9 +131,85 @@ struct cmd_result {
 };
 void run_cmd(const char *const *argv, struct cmd_result *r, int timeout_s);
 
+/* Three assertions on a failed command: exit status @status, one line on
+ * stderr, and that line names @needle.  In the header, like tap.h, so
+ * they count in the test program's own plan. */
+static inline __attribute__((format(printf, 4, 5)))
+void tap_cmd_error(const struct cmd_result *r, int status, const char *needle,
+		   const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	tap_is_int(r->status, status, "%s: status %d", what, status);
+	tap_is_int(r->err_lines, 1, "%s: one line on stderr", what);
+	if (!tap_ok(strstr(r->err, needle) != NULL, "%s: it names '%s'", what,
+		    needle))
+		tap_diag("  stderr: %s", r->err);
+}
+
+/*
+ * A TODO reason (tap_todo) for counts of many tasks woken at once, or NULL.
+ * fentry/fexit and tp_btf programs run with migration, not preemption,
+ * disabled; on a kernel that preempts kernel code (Debian's 7.x: lazy) a
+ * task preempted inside one keeps the program busy on that CPU, and the
+ * kernel skips its other runs there (counted only in the program's
+ * recursion_misses).  Kprobes run with preemption off: no TODO there.
+ */
+const char *preemption_todo(void);
+
+/* Runs the kernel skipped or dropped, as the trace reported them: the sum
+ * of the "missed" and "lost" records' counts. */
+long long events_gap(const struct events *evs);
+
+/*
+ * preemption_todo()'s reason when the trace @evs reported a gap (a run
+ * the kernel skipped, a record lost), else NULL: for a test whose exact
+ * counts hold unless the kernel said it skipped something.  Pair the
+ * TODO checks with one that is never TODO: count + gap >= expected.
+ */
+const char *gap_todo(const struct events *evs);
+
+/*
+ * Receives against what the workload knows: each fact line
+ * {"rcv":PID,"k":K,"sender":PID} says receive K (0-based, in event order)
+ * of process PID got a message whose text named that sender.  A receive
+ * without sender_approx must name exactly that sender; one with it (the
+ * tracepoint tier's model could not order overlapping calls) must name one
+ * of the senders some fact names.
+ */
+struct pairing_tally {
+	int facts;		/* fact lines with "rcv" */
+	int no_event;		/* no successful receive event for one */
+	int exact;		/* not approx, and right */
+	int wrong;		/* not approx, and another sender (or null) */
+	int approx;		/* sender_approx true */
+	int approx_stray;	/* approx, and no sender of the workload */
+	int bad_time;		/* sent_ts_ns after the receive, no queued_ns */
+	int bad_comm;		/* sender_comm not @comm */
+};
+void pairing_tally(const struct events *evs, const struct events *facts,
+		   const char *type, const char *comm,
+		   struct pairing_tally *t);
+/*
+ * sender_approx receives (of @recv_type) the trace cannot explain: each
+ * must overlap another send or receive on its queue (same @queue_key), or
+ * come after two sends of its class (same @class_key, when the receive
+ * has one) from different processes that overlapped each other.
+ */
+int pairing_unexplained(const struct events *evs, const char *send_type,
+			const char *recv_type, const char *queue_key,
+			const char *class_key);
+
 /* Root is needed for BPF: skip the whole test program when not root. */
 void require_root(void);
 
 double mono_now(void);
+
+/* The whole file at @path, NUL-terminated ("" when unreadable); free it. */
+char *slurp(const char *path);
 
 #endif /* IPCSCOPE_HARNESS_H */

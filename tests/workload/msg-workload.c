@@ -13,6 +13,21 @@
  *                           IPC_NOWAIT of an absent type (ENOMSG)
  *   msg-workload crowd N    N children asleep in msgrcv at once, woken by
  *                           N messages
+ *   msg-workload pairs S N  one message sent before the test traces and
+ *                           received after (its sender unknown); then S
+ *                           senders send N messages each of types 1, 2, 3
+ *                           in turn, their pid in the text, through a queue
+ *                           of 256 bytes, to 3 receivers taking type 3
+ *                           (msgtyp 3), type 1 (msgtyp -1) and type 2
+ *                           (msgtyp 2); every receiver reports, per
+ *                           receive, whose pid the text had
+ *   msg-workload order      one message of type 4 sent before the test
+ *                           traces; then, one after the other, 3 children
+ *                           send 2 messages each (types 2 1, 3 2, 1 3),
+ *                           their pid in the text; then receives of the
+ *                           early one (msgtyp 4), and of msgtyp 3, -2, 2
+ *                           with MSG_EXCEPT, 2, 0, -3: nothing overlaps,
+ *                           every receive's sender is certain
  */
 #define _GNU_SOURCE
 #include <stdbool.h>
@@ -221,6 +236,125 @@ static int cmd_crowd(int n)
 	return 0;
 }
 
+static int cmd_pairs(int nsend, int n)
+{
+	static const long want[3] = { 3, -1, 2 };
+	static struct message m;
+	pid_t kids[64];
+	int id = new_queue(), i, k, nkids = 0, ok, sender;
+	struct msqid_ds ds;
+
+	if (nsend + 3 > 64 || n % 3) {
+		errno = EINVAL;
+		die("pairs %d %d", nsend, n);
+	}
+	if (msgctl(id, IPC_STAT, &ds))
+		die("IPC_STAT");
+	ds.msg_qbytes = 256;	/* senders block: the crowd races */
+	if (msgctl(id, IPC_SET, &ds))
+		die("IPC_SET");
+	m.mtype = 1;
+	snprintf(m.mtext, sizeof(m.mtext), "pid %d early", getpid());
+	if (msgsnd(id, &m, strlen(m.mtext) + 1, 0))
+		die("early msgsnd");
+	fact("{\"pid\":%d,\"msqid\":%d}", getpid(), id);
+	pause_for_test();
+	if (msgrcv(id, &m, MAX_TEXT, 0, 0) < 0)
+		die("early msgrcv");
+	fflush(NULL);
+	for (i = 0; i < 3; i++) {
+		kids[nkids] = fork();
+		if (kids[nkids] < 0)
+			die("fork");
+		if (kids[nkids] == 0) {
+			for (k = 0; k < nsend * n / 3; k++) {
+				if (msgrcv(id, &m, MAX_TEXT, want[i], 0) < 0)
+					die("msgrcv %d", k);
+				if (sscanf(m.mtext, "pid %d", &sender) != 1)
+					die("message %d", k);
+				fact("{\"rcv\":%d,\"k\":%d,\"sender\":%d}",
+				     getpid(), k, sender);
+			}
+			_exit(0);
+		}
+		nkids++;
+	}
+	for (i = 0; i < nsend; i++) {
+		kids[nkids] = fork();
+		if (kids[nkids] < 0)
+			die("fork");
+		if (kids[nkids] == 0) {
+			for (k = 0; k < n; k++) {
+				m.mtype = k % 3 + 1;
+				snprintf(m.mtext, sizeof(m.mtext),
+					 "pid %d msg %d", getpid(), k);
+				if (msgsnd(id, &m, strlen(m.mtext) + 1, 0))
+					die("msgsnd %d", k);
+			}
+			_exit(0);
+		}
+		nkids++;
+	}
+	ok = reap_clean(kids, nkids);
+	fact("{\"clean\":%d,\"kids\":%d}", ok, nkids);
+	msgctl(id, IPC_RMID, NULL);
+	return ok == nkids ? 0 : 1;
+}
+
+static int cmd_order(void)
+{
+	static const long send_type[3][2] = { { 2, 1 }, { 3, 2 }, { 1, 3 } };
+	static const struct { long msgtyp; int flags; } rcv[6] = {
+		{ 3, 0 }, { -2, 0 }, { 2, MSG_EXCEPT }, { 2, 0 }, { 0, 0 },
+		{ -3, 0 },
+	};
+	static struct message m;
+	int id = new_queue(), i, k, sender, status;
+	pid_t kid;
+
+	m.mtype = 4;
+	snprintf(m.mtext, sizeof(m.mtext), "pid %d early", getpid());
+	if (msgsnd(id, &m, strlen(m.mtext) + 1, 0))
+		die("early msgsnd");
+	fact("{\"pid\":%d,\"msqid\":%d}", getpid(), id);
+	pause_for_test();
+	if (msgrcv(id, &m, MAX_TEXT, 4, IPC_NOWAIT) < 0)
+		die("early msgrcv");
+	fflush(NULL);
+	for (i = 0; i < 3; i++) {
+		kid = fork();
+		if (kid < 0)
+			die("fork");
+		if (kid == 0) {
+			for (k = 0; k < 2; k++) {
+				m.mtype = send_type[i][k];
+				/* sizes differ: "pid N msg K" and padding */
+				snprintf(m.mtext, sizeof(m.mtext),
+					 "pid %d msg %d%*s", getpid(), k,
+					 i * 7 + k * 3, "");
+				if (msgsnd(id, &m, strlen(m.mtext) + 1, 0))
+					die("msgsnd %d", k);
+			}
+			_exit(0);
+		}
+		if (waitpid(kid, &status, 0) != kid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			die("sender %d", i);
+	}
+	for (k = 0; k < 6; k++) {
+		if (msgrcv(id, &m, MAX_TEXT, rcv[k].msgtyp,
+			   rcv[k].flags | IPC_NOWAIT) < 0)
+			die("msgrcv %d", k);
+		if (sscanf(m.mtext, "pid %d", &sender) != 1)
+			die("message %d", k);
+		/* k + 1: the early receive is the process's first */
+		fact("{\"rcv\":%d,\"k\":%d,\"sender\":%d,\"mtype\":%ld}",
+		     getpid(), k + 1, sender, m.mtype);
+	}
+	msgctl(id, IPC_RMID, NULL);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -233,6 +367,11 @@ int main(int argc, char **argv)
 		return cmd_full();
 	if (!strcmp(mode, "crowd") && argc == 3)
 		return cmd_crowd(atoi(argv[2]));
-	fprintf(stderr, "usage: msg-workload sr N | block MS | full | crowd N\n");
+	if (!strcmp(mode, "pairs") && argc == 4)
+		return cmd_pairs(atoi(argv[2]), atoi(argv[3]));
+	if (!strcmp(mode, "order") && argc == 2)
+		return cmd_order();
+	fprintf(stderr,
+		"usage: msg-workload sr N | block MS | full | crowd N | pairs S N | order\n");
 	return 2;
 }

@@ -129,6 +129,63 @@ static int cmd_block(int ms)
 	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : 1;
 }
 
+/*
+ * Ping-pong on two semaphores, @n rounds: A's V wakes B's P, B's V wakes
+ * A's P.  Each V waits until its partner is asleep in its P, so every P
+ * sleeps and is woken by the other process.
+ */
+static int cmd_pingpong(int n)
+{
+	int id = new_set(2), i, status;
+	pid_t a = getpid(), b;
+
+	fflush(NULL);
+	b = fork();
+	if (b == 0) {
+		raise(SIGSTOP);
+		for (i = 0; i < n; i++) {
+			if (sem_op(id, 1, -1, 0, NULL))
+				die("P by B");
+			wait_blocked(a);
+			if (sem_op(id, 0, 1, 0, NULL))
+				die("V by B");
+		}
+		_exit(0);
+	}
+	waitpid(b, &status, WUNTRACED);
+	fact("{\"a\":%d,\"b\":%d,\"semid\":%d,\"rounds\":%d}", a, b, id,
+	     n);
+	pause_for_test();
+	kill(b, SIGCONT);
+	for (i = 0; i < n; i++) {
+		wait_blocked(b);
+		if (sem_op(id, 1, 1, 0, NULL))
+			die("V by A");
+		if (sem_op(id, 0, -1, 0, NULL))
+			die("P by A");
+	}
+	waitpid(b, &status, 0);
+	semctl(id, 0, IPC_RMID);
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : 1;
+}
+
+/* A P that sleeps until its timeout (a timer, no task) wakes it, after
+ * one that fails at once (IPC_NOWAIT: it never sleeps). */
+static int cmd_timeout(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	int id = new_set(1), timed_out, nowait;
+
+	fact("{\"pid\":%d,\"semid\":%d,\"timeout_ms\":%d}", getpid(), id,
+	     ms);
+	pause_for_test();
+	nowait = sem_op(id, 0, -1, IPC_NOWAIT, NULL) ? errno : 0;
+	timed_out = sem_op(id, 0, -1, 0, &ts) ? errno : 0;
+	semctl(id, 0, IPC_RMID);
+	fact("{\"nowait_errno\":%d,\"timed_errno\":%d}", nowait, timed_out);
+	return nowait == EAGAIN && timed_out == EAGAIN ? 0 : 1;
+}
+
 static int cmd_errors(void)
 {
 	struct sembuf many[10];
@@ -209,6 +266,10 @@ int main(int argc, char **argv)
 		return cmd_errors();
 	if (!strcmp(mode, "crowd") && argc == 3)
 		return cmd_crowd(atoi(argv[2]));
-	fprintf(stderr, "usage: sem-workload pv N | block MS | errors | crowd N\n");
+	if (!strcmp(mode, "timeout") && argc == 3)
+		return cmd_timeout(atoi(argv[2]));
+	if (!strcmp(mode, "pingpong") && argc == 3)
+		return cmd_pingpong(atoi(argv[2]));
+	fprintf(stderr, "usage: sem-workload pv N | block MS | errors | crowd N | timeout MS\n");
 	return 2;
 }

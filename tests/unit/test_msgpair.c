@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tracepoint tier's queue model (tools/msgpair.c), fed with made-up
+ * records: sequential calls pair exactly by class (mtype, priority), a
+ * receive whose send returns after it waits for it, overlapping sends of
+ * one class from two senders make the receive sender_approx, other
+ * tasks' records (unwanted) feed the model but are not printed, and the
+ * records come out in the order they went in.
+ */
+#define _GNU_SOURCE
+#include <string.h>
+#include "ipcscope.h"
+#include "msgpair.h"
+#include "tap.h"
+
+#define MS	1000000ULL
+
+struct out {
+	int n;
+	unsigned char rec[16][sizeof(struct ipcscope_mq_event)];
+};
+
+static int collect(void *ctx, const void *data, size_t size)
+{
+	struct out *o = ctx;
+
+	if (o->n < 16)
+		memcpy(o->rec[o->n++], data, size);
+	return 0;
+}
+
+static struct ipcscope_msg_event msg(__u32 type, __u32 pid, __u64 start,
+				     __u64 end, __s64 mtype, __u64 size)
+{
+	struct ipcscope_msg_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.hdr.type = type;
+	e.hdr.size = sizeof(e);
+	e.hdr.ts_ns = end;
+	e.hdr.pid = e.hdr.tid = pid;
+	strcpy(e.hdr.comm, "t");
+	e.duration_ns = end - start;
+	e.msqid = 7;
+	e.mtype = mtype;
+	e.mtype_valid = 1;
+	e.size = size;
+	e.ret = type == IPCSCOPE_EV_MSGRCV ? (__s64)size : 0;
+	e.tier = IPCSCOPE_HOOK_TP_BTF;
+	return e;
+}
+
+static struct ipcscope_mq_event mq(__u32 type, __u32 pid, __u64 start,
+				   __u64 end, int prio, __u64 size)
+{
+	struct ipcscope_mq_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.hdr.type = type;
+	e.hdr.size = sizeof(e);
+	e.hdr.ts_ns = end;
+	e.hdr.pid = e.hdr.tid = pid;
+	e.duration_ns = end - start;
+	e.ino = 99;
+	e.prio = prio < 0 ? 0 : prio;
+	e.prio_valid = prio >= 0;
+	e.requested = type == IPCSCOPE_EV_MQ_SEND ? size : 64;
+	e.ret = type == IPCSCOPE_EV_MQ_RECEIVE ? (__s64)size : 0;
+	e.queued = 1;
+	e.tier = IPCSCOPE_HOOK_TP_BTF;
+	return e;
+}
+
+static const struct ipcscope_msg_event *rcv(const struct out *o, int i)
+{
+	return (const void *)o->rec[i];
+}
+
+static void sysv_sequential(void)
+{
+	struct out o = { 0 };
+	struct msgpair *mp = msgpair_new(collect, &o);
+	struct ipcscope_msg_event e;
+
+	/* A sends type 2, B type 1, A type 1; then msgtyp 1 twice, 2 */
+	e = msg(IPCSCOPE_EV_MSGSND, 10, 1 * MS, 2 * MS, 2, 5);
+	msgpair_feed(mp, &e, sizeof(e));
+	e = msg(IPCSCOPE_EV_MSGSND, 20, 3 * MS, 4 * MS, 1, 6);
+	msgpair_feed(mp, &e, sizeof(e));
+	e = msg(IPCSCOPE_EV_MSGSND, 10, 5 * MS, 6 * MS, 1, 6);
+	msgpair_feed(mp, &e, sizeof(e));
+	e = msg(IPCSCOPE_EV_MSGRCV, 30, 7 * MS, 8 * MS, 1, 6);
+	msgpair_feed(mp, &e, sizeof(e));
+	e = msg(IPCSCOPE_EV_MSGRCV, 30, 9 * MS, 10 * MS, 1, 6);
+	msgpair_feed(mp, &e, sizeof(e));
+	e = msg(IPCSCOPE_EV_MSGRCV, 30, 11 * MS, 12 * MS, 2, 5);
+	msgpair_feed(mp, &e, sizeof(e));
+	tap_is_int(o.n, 3, "sysv: the sends print at once");
+	msgpair_release(mp, 1000 * MS, false);
+	tap_is_int(o.n, 6, "sysv: the receives once settled");
+	tap_is_int(rcv(&o, 3)->sender_pid, 20, "sysv: first type 1 from B");
+	tap_is_int(rcv(&o, 4)->sender_pid, 10, "sysv: second type 1 from A");
+	tap_is_int(rcv(&o, 5)->sender_pid, 10, "sysv: type 2 from A");
+	tap_is_int(rcv(&o, 3)->sender_approx + rcv(&o, 4)->sender_approx +
+		   rcv(&o, 5)->sender_approx, 0, "sysv: none approx");
+	tap_is_int((long long)rcv(&o, 5)->sent_ts_ns, 1 * MS,
+		   "sysv: sent_ts_ns is the send's entry");
+	tap_is_int((long long)rcv(&o, 5)->queued_ns, 11 * MS,
+		   "sysv: queued_ns up to the receive's return");
+	msgpair_free(mp);
+}
+
+static void sysv_overlap_and_late_send(void)
+{
+	struct out o = { 0 };
+	struct msgpair *mp = msgpair_new(collect, &o);
+	struct ipcscope_msg_event e;
+
+	/* two senders' type 1 sends overlap: the receive cannot know */
+	e = msg(IPCSCOPE_EV_MSGSND, 10, 1 * MS, 3 * MS, 1, 4);
+	msgpair_feed(mp, &e, sizeof(e));
+	e = msg(IPCSCOPE_EV_MSGSND, 20, 2 * MS, 4 * MS, 1, 4);
+	msgpair_feed(mp, &e, sizeof(e));
+	e = msg(IPCSCOPE_EV_MSGRCV, 30, 5 * MS, 6 * MS, 1, 4);
+	msgpair_feed(mp, &e, sizeof(e));
+	/* a receive that returns before the send that woke it, which an
+	 * unwanted task made: paired, the send not printed */
+	e = msg(IPCSCOPE_EV_MSGRCV, 30, 7 * MS, 9 * MS, 3, 8);
+	msgpair_feed(mp, &e, sizeof(e));
+	msgpair_release(mp, 9 * MS + MSGPAIR_HOLD_NS + 1, false);
+	tap_is_int(o.n, 3, "late: the receive without its send is held");
+	e = msg(IPCSCOPE_EV_MSGSND, 40, 8 * MS, 10 * MS, 3, 8);
+	e.unwanted = 1;
+	msgpair_feed(mp, &e, sizeof(e));
+	msgpair_release(mp, 200 * MS + MSGPAIR_HOLD_NS, false);
+	tap_is_int(o.n, 4, "late: then printed; the unwanted send never");
+	tap_is_int(rcv(&o, 2)->sender_approx, 1,
+		   "overlap: the receive says sender_approx");
+	tap_is_int(rcv(&o, 2)->sender_pid, 10,
+		   "overlap: its guess, the send that returned first");
+	tap_is_int(rcv(&o, 3)->sender_pid, 40, "late: paired with its send");
+	tap_is_int(rcv(&o, 3)->sender_approx, 0, "late: exactly");
+	msgpair_free(mp);
+}
+
+static void posix_priorities(void)
+{
+	struct out o = { 0 };
+	struct msgpair *mp = msgpair_new(collect, &o);
+	struct ipcscope_mq_event e;
+	const struct ipcscope_mq_event *r;
+
+	e = mq(IPCSCOPE_EV_MQ_SEND, 10, 1 * MS, 2 * MS, 1, 3);
+	msgpair_feed(mp, &e, sizeof(e));
+	e = mq(IPCSCOPE_EV_MQ_SEND, 20, 3 * MS, 4 * MS, 5, 3);
+	msgpair_feed(mp, &e, sizeof(e));
+	/* a failed receive in between keeps its place in the output */
+	e = mq(IPCSCOPE_EV_MQ_RECEIVE, 30, 5 * MS, 6 * MS, 5, 3);
+	msgpair_feed(mp, &e, sizeof(e));
+	e = mq(IPCSCOPE_EV_MQ_RECEIVE, 30, 7 * MS, 8 * MS, -1, 0);
+	e.ret = -11;
+	msgpair_feed(mp, &e, sizeof(e));
+	/* no priority pointer: the highest left, 1 */
+	e = mq(IPCSCOPE_EV_MQ_RECEIVE, 30, 9 * MS, 10 * MS, -1, 3);
+	msgpair_feed(mp, &e, sizeof(e));
+	tap_is_int(o.n, 2, "posix: receives held, and what came after them");
+	msgpair_release(mp, 0, true);
+	tap_is_int(o.n, 5, "posix: all out at the end");
+	r = (const void *)o.rec[2];
+	tap_is_int(r->sender_pid, 20, "posix: priority 5 from B");
+	r = (const void *)o.rec[3];
+	tap_is_int(r->ret, -11, "posix: the failed receive in its place");
+	r = (const void *)o.rec[4];
+	tap_is_int(r->sender_pid, 10, "posix: then priority 1 from A");
+	tap_is_int(r->sender_approx, 0, "posix: exactly");
+	msgpair_free(mp);
+}
+
+int main(void)
+{
+	tap_plan(20);
+	sysv_sequential();
+	sysv_overlap_and_late_send();
+	posix_priorities();
+	return tap_done();
+}

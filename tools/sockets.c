@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `ipcscope sockets`: every unix socket a process holds, as it stands,
+ * from a BPF task_file iterator (bpf/sockets_iter.bpf.c): type, state,
+ * name, the peer and who holds it, receive queue and listen backlog.
+ * Sockets no descriptor holds (a connection not yet accepted) are not
+ * listed.
+ */
+#define _GNU_SOURCE
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "cli.h"
+#include "ipcscope_sockets.h"
+#include "probe.h"
+#include "sockets.h"
+#include "trace.h"
+#include "unix_decode.h"
+#include "writer.h"
+#include "sockets_iter.skel.h"
+
+#define TCP_ESTABLISHED	1
+#define TCP_CLOSE	7
+#define TCP_LISTEN	10
+
+enum { OPT_BTF = 0x100, OPT_INO };
+
+static const struct argp_option sockets_options[] = {
+	{ "format", 'f', "FMT", 0, "Output format: text (default) or json", 0 },
+	{ "pid", 'p', "PID", 0, "Only sockets this process holds", 0 },
+	{ "ino", OPT_INO, "INODE", 0, "Only the socket with this inode", 0 },
+	{ "btf", OPT_BTF, "FILE", 0,
+	  "Kernel BTF to use instead of /sys/kernel/btf/vmlinux", 0 },
+	{ "verbose", 'v', NULL, 0, "libbpf warnings", 0 },
+	{ 0 }
+};
+
+static const char sockets_doc[] =
+"Show every unix domain socket a process holds: inode, type, state, name,\n"
+"the peer's inode and holders, the holders of this socket, bytes and\n"
+"datagrams in its receive queue and its listen backlog.\n"
+"\n"
+"EXAMPLES:\n"
+"  ipcscope sockets                     # every held unix socket, text\n"
+"  ipcscope sockets -p 1234 -f json     # those process 1234 holds";
+
+struct sparse {
+	struct sockets_opts *opts;
+	struct ipcs_error *err;
+};
+
+static error_t sockets_parser(int key, char *arg, struct argp_state *state)
+{
+	struct sparse *sp = state->input;
+	struct sockets_opts *o = sp->opts;
+	unsigned long long v;
+	char *end;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		ipcs_argp_one_line_errors(state);
+		return 0;
+	case 'f':
+		if (!strcmp(arg, "json"))
+			o->format = IPCS_FMT_JSON;
+		else if (!strcmp(arg, "text"))
+			o->format = IPCS_FMT_TEXT;
+		else
+			goto bad;
+		return 0;
+	case 'p':
+	case OPT_INO:
+		errno = 0;
+		v = strtoull(arg, &end, 10);
+		if (!*arg || *arg == '-' || *end || errno || !v ||
+		    (key == 'p' && v > INT_MAX))
+			goto bad;
+		if (key == 'p' && kill((pid_t)v, 0) && errno == ESRCH) {
+			ipcs_fail(sp->err, IPCS_EXIT_USAGE,
+				  "no process with PID %llu", v);
+			return EINVAL;
+		}
+		if (key == 'p')
+			o->pid = v;
+		else
+			o->ino = v;
+		return 0;
+	case OPT_BTF:
+		o->btf_path = arg;
+		return 0;
+	case 'v':
+		o->verbose = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		ipcs_fail(sp->err, IPCS_EXIT_USAGE, "unexpected argument '%s'",
+			  arg);
+		return EINVAL;
+	}
+	return ARGP_ERR_UNKNOWN;
+bad:
+	ipcs_fail(sp->err, IPCS_EXIT_USAGE, "%s (got '%.64s')",
+		  key == 'f' ? "unknown format: want text or json" :
+		  key == 'p' ? "invalid PID: want a positive number" :
+		  "invalid inode: want a positive number", arg);
+	return EINVAL;
+}
+
+int sockets_parse_args(int argc, char **argv, struct sockets_opts *opts,
+		       struct ipcs_error *err)
+{
+	static const struct argp argp = {
+		.options = sockets_options,
+		.parser = sockets_parser,
+		.doc = sockets_doc,
+	};
+	struct sparse sp = { .opts = opts, .err = err };
+
+	memset(opts, 0, sizeof(*opts));
+	if (argp_parse(&argp, argc, argv, 0, NULL, &sp)) {
+		if (!err->msg[0])
+			ipcs_fail(err, IPCS_EXIT_USAGE, "invalid arguments");
+		return -1;
+	}
+	return 0;
+}
+
+/* Every record of the iterator, in the order read. */
+struct sock_records {
+	struct ipcscope_sock_holder *v;
+	size_t n, cap;
+};
+
+static int read_records(struct sock_records *recs,
+			const struct sockets_opts *opts, struct ipcs_error *err)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oopts,
+		    .btf_custom_path = opts->btf_path);
+	struct ipcscope_sock_holder rec;
+	struct sockets_iter_bpf *skel;
+	struct bpf_link *link = NULL;
+	int iter_fd = -1, ret = -1;
+	size_t have = 0;
+	ssize_t n;
+
+	skel = sockets_iter_bpf__open_opts(&oopts);
+	if (!skel)
+		return ipcs_fail(err, IPCS_EXIT_FAIL,
+				 "opening the socket iterator failed: %s",
+				 strerror(errno));
+	ret = sockets_iter_bpf__load(skel);
+	if (ret) {
+		ipcs_fail(err, IPCS_EXIT_FAIL,
+			  "loading the socket iterator failed: %s",
+			  ipcs_strerr(ret));
+		ret = -1;
+		goto out;
+	}
+	ret = -1;
+	link = bpf_program__attach_iter(skel->progs.dump_unix_holders, NULL);
+	iter_fd = link ? bpf_iter_create(bpf_link__fd(link)) : -1;
+	if (iter_fd < 0) {
+		ipcs_fail(err, IPCS_EXIT_FAIL,
+			  "creating the task_file iterator failed: %s",
+			  strerror(errno));
+		goto out;
+	}
+	while ((n = read(iter_fd, (char *)&rec + have, sizeof(rec) - have)) > 0) {
+		have += n;
+		if (have < sizeof(rec))
+			continue;
+		have = 0;
+		if (recs->n == recs->cap) {
+			size_t cap = recs->cap ? 2 * recs->cap : 256;
+			void *grown = realloc(recs->v, cap * sizeof(rec));
+
+			if (!grown) {
+				ipcs_fail(err, IPCS_EXIT_FAIL, "out of memory");
+				goto out;
+			}
+			recs->v = grown;
+			recs->cap = cap;
+		}
+		recs->v[recs->n++] = rec;
+	}
+	if (n < 0) {
+		ipcs_fail(err, IPCS_EXIT_FAIL, "reading the iterator: %s",
+			  strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	if (iter_fd >= 0)
+		close(iter_fd);
+	bpf_link__destroy(link);
+	sockets_iter_bpf__destroy(skel);
+	return ret;
+}
+
+static int by_ino(const void *a, const void *b)
+{
+	const struct ipcscope_sock_holder *x = a, *y = b;
+
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->fd < y->fd ? -1 : x->fd > y->fd;
+}
+
+/* The first record of socket @ino (records sorted by inode), or -1. */
+static long first_of(const struct sock_records *recs, __u64 ino)
+{
+	size_t lo = 0, hi = recs->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (recs->v[mid].ino < ino)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < recs->n && recs->v[lo].ino == ino ? (long)lo : -1;
+}
+
+static const char *state_name(unsigned int state)
+{
+	switch (state) {
+	case TCP_ESTABLISHED:
+		return "connected";
+	case TCP_LISTEN:
+		return "listening";
+	case TCP_CLOSE:
+		return "unconnected";
+	}
+	return "other";
+}
+
+/* Holders of socket @ino: JSON array @key, or text comm[pid]:fd,... */
+static void write_holders(struct ipcs_writer *w, bool json, const char *key,
+			  const struct sock_records *recs, __u64 ino)
+{
+	long i = ino ? first_of(recs, ino) : -1;
+	bool first = true;
+
+	if (json)
+		ipcs_jw_begin_array(w, key);
+	for (; i >= 0 && (size_t)i < recs->n && recs->v[i].ino == ino; i++) {
+		const struct ipcscope_sock_holder *h = &recs->v[i];
+		char comm[sizeof(h->comm) + 1];
+
+		snprintf(comm, sizeof(comm), "%.*s", (int)sizeof(h->comm),
+			 h->comm);
+		if (json) {
+			ipcs_jw_begin_object(w, NULL);
+			ipcs_jw_u64(w, "pid", h->pid);
+			ipcs_jw_string(w, "comm", comm, sizeof(comm));
+			ipcs_jw_u64(w, "fd", h->fd);
+			ipcs_jw_end_object(w);
+		} else {
+			char safe[sizeof(comm)];
+
+			ipcs_text_sanitize(safe, sizeof(safe), comm,
+					   sizeof(comm));
+			ipcs_w_printf(w, "%s%s[%u]:%u", first ? "" : ",", safe,
+				      h->pid, h->fd);
+		}
+		first = false;
+	}
+	if (json)
+		ipcs_jw_end_array(w);
+	else if (first)
+		ipcs_w_str(w, "-");
+}
+
+static void print_socket(struct ipcs_output *o, const struct sock_records *recs,
+			 const struct ipcscope_sock_holder *s)
+{
+	struct ipcs_writer *w = &o->w;
+	char path[IPCSCOPE_SOCK_PATH_MAX + 1];
+
+	unix_path_text(s->path, s->path_len, path, sizeof(path));
+	if (o->format == IPCS_FMT_JSON) {
+		ipcs_jw_begin_object(w, NULL);
+		ipcs_jw_u64(w, "ino", s->ino);
+		ipcs_jw_str(w, "sock", unix_sock_name(s->type));
+		ipcs_jw_str(w, "state", state_name(s->state));
+		if (s->path_len)
+			ipcs_jw_string(w, "path", path, sizeof(path));
+		else
+			ipcs_jw_null(w, "path");
+		if (s->peer_ino)
+			ipcs_jw_u64(w, "peer_ino", s->peer_ino);
+		else
+			ipcs_jw_null(w, "peer_ino");
+		write_holders(w, true, "holders", recs, s->ino);
+		write_holders(w, true, "peer_holders", recs, s->peer_ino);
+		ipcs_jw_u64(w, "rq_bytes", s->rq_bytes);
+		ipcs_jw_u64(w, "rq_datagrams", s->rq_len);
+		if (s->rq_partial)
+			ipcs_jw_bool(w, "rq_partial", true);
+		if (s->state == TCP_LISTEN) {
+			ipcs_jw_u64(w, "backlog", s->backlog);
+			ipcs_jw_u64(w, "max_backlog", s->max_backlog);
+		}
+		ipcs_jw_end_object(w);
+	} else {
+		char peer[24], safe[sizeof(path)];
+
+		snprintf(peer, sizeof(peer), "%llu",
+			 (unsigned long long)s->peer_ino);
+		ipcs_text_sanitize(safe, sizeof(safe), path, sizeof(path));
+		ipcs_w_printf(w, "%9llu %-9s %-11s %8u%s %4u %9s ",
+			      (unsigned long long)s->ino,
+			      unix_sock_name(s->type), state_name(s->state),
+			      s->rq_bytes, s->rq_partial ? "+" : " ",
+			      s->state == TCP_LISTEN ? s->backlog : s->rq_len,
+			      s->peer_ino ? peer : "-");
+		write_holders(w, false, NULL, recs, s->ino);
+		ipcs_w_str(w, " ");
+		write_holders(w, false, NULL, recs, s->peer_ino);
+		ipcs_w_printf(w, " %s\n", s->path_len ? safe : "-");
+	}
+	ipcs_w_end_record(w);
+}
+
+/* Does process @pid hold socket @ino? */
+static bool held_by(const struct sock_records *recs, __u64 ino, __u32 pid)
+{
+	long i = first_of(recs, ino);
+
+	for (; i >= 0 && (size_t)i < recs->n && recs->v[i].ino == ino; i++)
+		if (recs->v[i].pid == pid)
+			return true;
+	return false;
+}
+
+int sockets_run(const struct sockets_opts *opts, struct ipcs_error *err)
+{
+	struct sock_records recs = {};
+	struct kernel_info ki = {};
+	struct ipcs_output o;
+	size_t i;
+	int ret;
+
+	ipcs_libbpf_logging(opts->verbose);
+	if (ipcs_check_privilege(err) ||
+	    kernel_info_open(&ki, opts->btf_path, err))
+		return -1;
+	kernel_info_close(&ki);
+	if (read_records(&recs, opts, err)) {
+		free(recs.v);
+		return -1;
+	}
+	qsort(recs.v, recs.n, sizeof(recs.v[0]), by_ino);
+	if (ipcs_output_init(&o, STDOUT_FILENO, opts->format)) {
+		free(recs.v);
+		return ipcs_fail(err, IPCS_EXIT_FAIL, "out of memory");
+	}
+	if (opts->format == IPCS_FMT_TEXT)
+		ipcs_w_printf(&o.w, "%9s %-9s %-11s %9s %4s %9s %s\n", "INODE",
+			      "TYPE", "STATE", "RQ_BYTES", "RQ_N", "PEER",
+			      "HOLDERS PEER_HOLDERS PATH");
+	for (i = 0; i < recs.n; i++) {
+		const struct ipcscope_sock_holder *s = &recs.v[i];
+
+		if (i && recs.v[i - 1].ino == s->ino)
+			continue;	/* one line a socket */
+		if (opts->ino && s->ino != opts->ino)
+			continue;
+		if (opts->pid && !held_by(&recs, s->ino, opts->pid))
+			continue;
+		print_socket(&o, &recs, s);
+	}
+	ret = ipcs_w_flush(&o.w);
+	ipcs_output_free(&o);
+	free(recs.v);
+	if (ret && errno != EPIPE)
+		return ipcs_fail(err, IPCS_EXIT_FAIL, "writing output: %s",
+				 strerror(errno));
+	return 0;
+}
