@@ -240,7 +240,7 @@ static void crowd(void)
 	 * preemption) has no event, but must be reported as missed */
 	missed = events_sum(&t.events, "missed", 0, 0, "count") +
 		 events_sum(&t.events, "lost", 0, 0, "count");
-	tap_ok(pt.no_event <= missed,
+	tap_ok_strict(pt.no_event <= missed,
 	       "crowd: each has its mq_receive event (%d without, %lld missed or lost reported)",
 	       pt.no_event, missed);
 	/* a run the kernel skipped leaves a receive unpaired (fentry,

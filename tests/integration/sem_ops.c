@@ -191,7 +191,7 @@ static void crowd(void)
 	tap_is_int(waits, 64, "crowd: all 64 P events there");
 	tap_todo = NULL;
 	/* what the kernel skipped is reported, never silent */
-	tap_ok(waits + lost + events_sum(&t.events, "missed", 0, 0, "count") >=
+	tap_ok_strict(waits + lost + events_sum(&t.events, "missed", 0, 0, "count") >=
 	       64, "crowd: 64 P events, or the gap reported as lost or missed");
 	tracer_free(&t);
 	workload_free(&w);

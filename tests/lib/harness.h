@@ -167,9 +167,9 @@ long long events_gap(const struct events *evs);
 
 /*
  * preemption_todo()'s reason when the trace @evs reported a gap (a run
- * the kernel skipped, a record lost), else NULL: for a test whose exact
- * counts hold unless the kernel said it skipped something.  Pair the
- * TODO checks with one that is never TODO: count + gap >= expected.
+ * the kernel skipped, a record lost), else NULL.  tracer_stop() sets
+ * tap_gap_todo from it, so a failed exact check after such a trace is a
+ * TODO; pair those with one tap_ok_strict(): count + gap >= expected.
  */
 const char *gap_todo(const struct events *evs);
 
