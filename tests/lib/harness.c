@@ -89,14 +89,21 @@ long long events_gap(const struct events *evs)
 	       events_sum(evs, "lost", 0, 0, "count");
 }
 
-const char *gap_todo(const struct events *evs)
+const char *gap_todo(const struct events *evs, const char *err)
 {
+	static char reason[160];
 	long long gap = events_gap(evs);
+	bool said = err && (strstr(err, "skipped by the kernel") ||
+			    strstr(err, "events lost") ||
+			    strstr(err, "had no known sender"));
 
-	if (gap > 0)
-		tap_diag("the trace reports %lld runs skipped or records lost",
-			 gap);
-	return gap > 0 ? preemption_todo() : NULL;
+	if (gap <= 0 && !said)
+		return NULL;
+	snprintf(reason, sizeof(reason),
+		 "the trace reported a gap (%lld probe runs skipped or records lost%s): exact only when every probe runs",
+		 gap, said ? ", on stderr" : "");
+	tap_diag("%s", reason);
+	return reason;
 }
 
 /* Does some fact name @pid as a sender? */
@@ -629,11 +636,11 @@ void tracer_stop(struct tracer *t)
 		t->pid = 0;
 	}
 	events_load(&t->events, t->out_path);
-	/* the kernel said it skipped runs: exact checks may fail from here */
-	if (!tap_gap_todo)
-		tap_gap_todo = gap_todo(&t->events);
 	free(t->err_text);
 	t->err_text = slurp(t->err_path);
+	/* the kernel said it skipped runs: exact checks may fail from here */
+	if (!tap_gap_todo)
+		tap_gap_todo = gap_todo(&t->events, t->err_text);
 }
 
 void tracer_free(struct tracer *t)

@@ -166,12 +166,16 @@ const char *preemption_todo(void);
 long long events_gap(const struct events *evs);
 
 /*
- * preemption_todo()'s reason when the trace @evs reported a gap (a run
- * the kernel skipped, a record lost), else NULL.  tracer_stop() sets
- * tap_gap_todo from it, so a failed exact check after such a trace is a
- * TODO; pair those with one tap_ok_strict(): count + gap >= expected.
+ * A TODO reason when a trace reported a gap -- "missed" or "lost" records
+ * in @evs, or the collector's stderr @err (may be NULL) saying runs were
+ * skipped, events lost or bytes left without a sender -- else NULL.  The
+ * kernel skips a BPF program's run when that program is already running
+ * on the CPU: preempted inside it (7.x's lazy preemption), or a probe
+ * nested in an interrupt.  tracer_stop() sets tap_gap_todo from it, so a
+ * failed exact check after such a trace is a TODO; pair those with one
+ * tap_ok_strict(): count + gap >= expected, so a silent loss still fails.
  */
-const char *gap_todo(const struct events *evs);
+const char *gap_todo(const struct events *evs, const char *err);
 
 /*
  * Receives against what the workload knows: each fact line

@@ -30,9 +30,9 @@ static int tap_failed;
 static const char *tap_todo;
 /*
  * Set by the harness (tests/lib/harness.c: tracer_stop()) once a trace
- * reports runs the kernel skipped or records it lost, on a kernel that
- * preempts BPF programs (preemption_todo()): from then on a failed
- * assertion is a TODO with that reason, a passing one an ordinary ok.
+ * reports runs the kernel skipped or records it lost (gap_todo()): from
+ * then on a failed assertion is a TODO with that reason, a passing one an
+ * ordinary ok.
  * Checks that must hold even then (count + the reported gap >= what the
  * workload did) use tap_ok_strict(), which ignores it.  Weak: a test
  * program without the harness links too.
