@@ -190,19 +190,6 @@ static void notify(void)
  * sender_approx.  The tracepoint tier's queue model (tools/msgpair.c) is
  * exact where calls did not overlap, and says sender_approx where they did.
  */
-static void check_tier_approx(const struct tracer *t,
-			      const struct pairing_tally *pt, const char *what)
-{
-	if (!strcmp(probe_tier(), "fentry") || !strcmp(probe_tier(), "kprobe"))
-		tap_is_int(pt->approx, 0,
-			   "%s: no receive sender_approx (%s sees the messages)",
-			   what, probe_tier());
-	else
-		tap_is_int(pairing_unexplained(&t->events, "mq_send",
-					       "mq_receive", "ino", "prio"), 0,
-			   "%s: each of the %d sender_approx receives overlapped another call",
-			   what, pt->approx);
-}
 
 /*
  * 4 senders and 3 receivers on one queue of 4 messages: every receive
@@ -213,55 +200,19 @@ static void check_tier_approx(const struct tracer *t,
 static void crowd(void)
 {
 	const char *argv[] = { "mq-workload", "crowd", "4", "3", "12", NULL };
-	struct pairing_tally pt;
-	const struct fj_object *e;
 	struct workload w;
 	struct tracer t;
-	long long pid, missed;
 
 	workload_start(&w, argv);
-	pid = fact_int(&w, "pid");
 	tracer_start(&t, (const char *[]){ "-t", "mq", "-c", "mq-workload",
 					  NULL });
 	workload_finish(&w);
 	tracer_stop(&t);
 
-	tap_is_int(w.status, 0, "crowd: workload ran to the end");
-	tap_is_int(fact_int(&w, "clean"), 7, "crowd: its 7 children exited 0");
-	e = events_nth(&t.events, "mq_receive", pid, 0, 0);
-	tap_key_int(e, "errno", 0, "crowd: the early message was received");
-	tap_key_null(e, "sender_pid",
-		     "crowd: sent before tracing began: sender_pid null");
-	tap_ok(e && fj_false(e, "sender_approx"),
-	       "crowd: and that is certain (sender_approx false)");
-	pairing_tally(&t.events, &w.facts, "mq_receive", "mq-workload", &pt);
-	tap_is_int(pt.facts, 48, "crowd: the receivers took 48 messages");
-	/* a run the kernel skipped (a preempted program on 7.x's lazy
-	 * preemption) has no event, but must be reported as missed */
-	missed = events_sum(&t.events, "missed", 0, 0, "count") +
-		 events_sum(&t.events, "lost", 0, 0, "count");
-	tap_ok_strict(pt.no_event <= missed,
-	       "crowd: each has its mq_receive event (%d without, %lld missed or lost reported)",
-	       pt.no_event, missed);
-	/* a run the kernel skipped leaves a receive unpaired (fentry,
-	 * kprobe) or the model without a call: exact where every probe runs */
-	tap_todo = preemption_todo();
-	tap_is_int(pt.wrong, 0,
-		   "crowd: each receive not sender_approx names the sender its text named (%d exact, %d approx)",
-		   pt.exact, pt.approx);
-	tap_is_int(pt.approx_stray, 0,
-		   "crowd: each sender_approx receive names one of the senders");
-	check_tier_approx(&t, &pt, "crowd");
-	tap_is_int(pt.bad_time, 0, "crowd: sent_ts_ns before the receive, queued_ns >= 0");
-	tap_is_int(pt.bad_comm, 0, "crowd: sender_comm mq-workload");
-	tap_todo = NULL;
-	tap_ok(!pt.wrong || missed > 0,
-	       "crowd: %d unpaired, and skipped probe runs reported if any",
-	       pt.wrong);
-	tap_todo = preemption_todo();
-	tap_is_int(events_sum(&t.events, "lost", 0, 0, "count"), 0,
-		   "crowd: none lost");
-	tap_todo = NULL;
+	tap_crowd_pairing(&t, &w, &(const struct crowd_queue){
+		.send = "mq_send", .recv = "mq_receive", .queue_key = "ino",
+		.class_key = "prio", .comm = "mq-workload",
+		.messages = 48 }, "crowd");
 	tracer_free(&t);
 	workload_free(&w);
 }

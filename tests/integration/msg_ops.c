@@ -235,24 +235,7 @@ static void crowd(void)
  * tier's queue model (tools/msgpair.c) is exact where calls did not
  * overlap, and says sender_approx where they did.
  */
-static bool kernel_pairing(void)
-{
-	return !strcmp(probe_tier(), "fentry") || !strcmp(probe_tier(), "kprobe");
-}
 
-static void check_tier_approx(const struct tracer *t,
-			      const struct pairing_tally *pt, const char *what)
-{
-	if (kernel_pairing())
-		tap_is_int(pt->approx, 0,
-			   "%s: no receive sender_approx (%s sees the messages)",
-			   what, probe_tier());
-	else
-		tap_is_int(pairing_unexplained(&t->events, "msgsnd", "msgrcv",
-					       "msqid", "mtype"), 0,
-			   "%s: each of the %d sender_approx receives overlapped another call",
-			   what, pt->approx);
-}
 
 /*
  * 4 senders and 3 receivers (msgtyp 3, -1, 2) on one queue of 256 bytes:
@@ -263,55 +246,19 @@ static void check_tier_approx(const struct tracer *t,
 static void pairs(void)
 {
 	const char *argv[] = { "msg-workload", "pairs", "4", "12", NULL };
-	struct pairing_tally pt;
-	const struct fj_object *e;
 	struct workload w;
 	struct tracer t;
-	long long pid, missed;
 
 	workload_start(&w, argv);
-	pid = fact_int(&w, "pid");
 	tracer_start(&t, (const char *[]){ "-t", "msg", "-c", "msg-workload",
 					  NULL });
 	workload_finish(&w);
 	tracer_stop(&t);
 
-	tap_is_int(w.status, 0, "pairs: workload ran to the end");
-	tap_is_int(fact_int(&w, "clean"), 7, "pairs: its 7 children exited 0");
-	e = events_nth(&t.events, "msgrcv", pid, 0, 0);
-	tap_key_int(e, "errno", 0, "pairs: the early message was received");
-	tap_key_null(e, "sender_pid",
-		     "pairs: sent before tracing began: sender_pid null");
-	tap_ok(e && fj_false(e, "sender_approx"),
-	       "pairs: and that is certain (sender_approx false)");
-	pairing_tally(&t.events, &w.facts, "msgrcv", "msg-workload", &pt);
-	missed = events_sum(&t.events, "missed", 0, 0, "count") +
-		 events_sum(&t.events, "lost", 0, 0, "count");
-	tap_is_int(pt.facts, 48, "pairs: the receivers took 48 messages");
-	/* a run the kernel skipped (a preempted program on 7.x's lazy
-	 * preemption) has no event, but must be reported as missed */
-	tap_ok_strict(pt.no_event <= missed,
-	       "pairs: each has its msgrcv event (%d without, skipped runs reported)",
-	       pt.no_event);
-	/* a run the kernel skipped leaves a receive unpaired (fentry,
-	 * kprobe) or the model without a call: exact where every probe runs */
-	tap_todo = preemption_todo();
-	tap_is_int(pt.wrong, 0,
-		   "pairs: each receive not sender_approx names the sender its text named (%d exact, %d approx)",
-		   pt.exact, pt.approx);
-	tap_is_int(pt.approx_stray, 0,
-		   "pairs: each sender_approx receive names one of the senders");
-	check_tier_approx(&t, &pt, "pairs");
-	tap_is_int(pt.bad_time, 0, "pairs: sent_ts_ns before the receive");
-	tap_is_int(pt.bad_comm, 0, "pairs: sender_comm msg-workload");
-	tap_todo = NULL;
-	tap_ok(!pt.wrong || missed > 0,
-	       "pairs: %d unpaired, and skipped probe runs reported if any",
-	       pt.wrong);
-	tap_todo = preemption_todo();
-	tap_is_int(events_sum(&t.events, "lost", 0, 0, "count"), 0,
-		   "pairs: none lost");
-	tap_todo = NULL;
+	tap_crowd_pairing(&t, &w, &(const struct crowd_queue){
+		.send = "msgsnd", .recv = "msgrcv", .queue_key = "msqid",
+		.class_key = "mtype", .comm = "msg-workload",
+		.messages = 48 }, "pairs");
 	tracer_free(&t);
 	workload_free(&w);
 }

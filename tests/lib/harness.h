@@ -208,6 +208,78 @@ int pairing_unexplained(const struct events *evs, const char *send_type,
 			const char *recv_type, const char *queue_key,
 			const char *class_key);
 
+/* A queue's event types and keys, for tap_crowd_pairing(). */
+struct crowd_queue {
+	const char *send, *recv;	/* event types: "msgsnd", "msgrcv" */
+	const char *queue_key;		/* "msqid", "ino" */
+	const char *class_key;		/* "mtype", "prio" */
+	const char *comm;		/* the workload's comm */
+	int messages;			/* messages the receivers took */
+};
+
+/*
+ * The checks of a crowd of senders and receivers on one queue, traced
+ * from before its first send by @w's process, which received one message
+ * queued before tracing began, then let the crowd run: @what names it.
+ * On fentry and kprobe the kernel links each message to its send (no
+ * sender_approx); on the tracepoint tier each sender_approx receive must
+ * have overlapped another call.  Header-only, like tap_cmd_error(), so the
+ * assertions count in the test program's own plan.
+ */
+static inline void tap_crowd_pairing(const struct tracer *t,
+				     const struct workload *w,
+				     const struct crowd_queue *q,
+				     const char *what)
+{
+	bool kernel_links = !strcmp(probe_tier(), "fentry") ||
+			    !strcmp(probe_tier(), "kprobe");
+	const struct fj_object *e;
+	struct pairing_tally pt;
+	long long gap = events_gap(&t->events);
+
+	tap_is_int(w->status, 0, "%s: workload ran to the end", what);
+	tap_is_int(fact_int(w, "clean"), 7, "%s: its 7 children exited 0",
+		   what);
+	e = events_nth(&t->events, q->recv, fact_int(w, "pid"), 0, 0);
+	tap_key_int(e, "errno", 0, "%s: the early message was received", what);
+	tap_key_null(e, "sender_pid",
+		     "%s: sent before tracing began: sender_pid null", what);
+	tap_ok(e && fj_false(e, "sender_approx"),
+	       "%s: and that is certain (sender_approx false)", what);
+	pairing_tally(&t->events, &w->facts, q->recv, q->comm, &pt);
+	tap_is_int(pt.facts, q->messages, "%s: the receivers took %d messages",
+		   what, q->messages);
+	/* a run the kernel skipped has no event, but is reported */
+	tap_ok_strict(pt.no_event <= gap,
+		      "%s: each has its %s event (%d without, %lld missed or lost reported)",
+		      what, q->recv, pt.no_event, gap);
+	/* a skipped run leaves a receive unpaired (fentry, kprobe) or the
+	 * model without a call: exact where every probe runs */
+	tap_is_int(pt.wrong, 0,
+		   "%s: each receive not sender_approx names the sender its text named (%d exact, %d approx)",
+		   what, pt.exact, pt.approx);
+	tap_is_int(pt.approx_stray, 0,
+		   "%s: each sender_approx receive names one of the senders",
+		   what);
+	if (kernel_links)
+		tap_is_int(pt.approx, 0,
+			   "%s: no receive sender_approx (%s sees the messages)",
+			   what, probe_tier());
+	else
+		tap_is_int(pairing_unexplained(&t->events, q->send, q->recv,
+					       q->queue_key, q->class_key), 0,
+			   "%s: each of the %d sender_approx receives overlapped another call",
+			   what, pt.approx);
+	tap_is_int(pt.bad_time, 0,
+		   "%s: sent_ts_ns before the receive, queued_ns >= 0", what);
+	tap_is_int(pt.bad_comm, 0, "%s: sender_comm %s", what, q->comm);
+	tap_ok_strict(!pt.wrong || gap > 0,
+		      "%s: %d unpaired, and skipped probe runs reported if any",
+		      what, pt.wrong);
+	tap_is_int(events_sum(&t->events, "lost", 0, 0, "count"), 0,
+		   "%s: none lost", what);
+}
+
 /* Root is needed for BPF: skip the whole test program when not root. */
 void require_root(void);
 
