@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,44 @@ void fact(const char *fmt, ...)
 	if (fd < 0 || write(fd, line, n) != n)
 		die("writing facts to %s", path);
 	close(fd);
+}
+
+/*
+ * Wait until @pid sleeps in system call @nr (or @nr2, when not -1): the
+ * first field of /proc/PID/syscall names the call, and the state in
+ * /proc/PID/stat says it sleeps there -- being in the call is not yet
+ * being asleep in it.  Dies after about 100 s.
+ */
+static inline void wait_blocked_in(pid_t pid, long nr, long nr2)
+{
+	char path[64], line[512], *p;
+	int i;
+
+	for (i = 0; i < 100000; i++) {
+		bool sleeping = false;
+		long in = -1;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+		f = fopen(path, "re");
+		if (f) {
+			if (fgets(line, sizeof(line), f))
+				in = strtol(line, NULL, 10);
+			fclose(f);
+		}
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		f = fopen(path, "re");
+		if (f) {
+			sleeping = fgets(line, sizeof(line), f) &&
+				   (p = strrchr(line, ')')) && p[2] == 'S';
+			fclose(f);
+		}
+		if ((in == nr || (nr2 != -1 && in == nr2)) && sleeping)
+			return;
+		usleep(1000);
+	}
+	errno = ETIMEDOUT;
+	die("task %d never blocked in system call %ld", pid, nr);
 }
 
 /* Wait for @n children; how many of them exited with status 0. */

@@ -84,39 +84,6 @@ static int cmd_prio(void)
 	return 0;
 }
 
-/* Wait until @pid sleeps in mq_timedreceive (see msg-workload's). */
-static void wait_blocked(pid_t pid)
-{
-	char path[64], line[512], *p;
-	int i;
-
-	for (i = 0; i < 100000; i++) {
-		FILE *f;
-		long nr = -1;
-		bool sleeping = false;
-
-		snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
-		f = fopen(path, "re");
-		if (f) {
-			if (fgets(line, sizeof(line), f))
-				nr = strtol(line, NULL, 10);
-			fclose(f);
-		}
-		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-		f = fopen(path, "re");
-		if (f) {
-			sleeping = fgets(line, sizeof(line), f) &&
-				   (p = strrchr(line, ')')) && p[2] == 'S';
-			fclose(f);
-		}
-		if (nr == SYS_mq_timedreceive && sleeping)
-			return;
-		usleep(1000);
-	}
-	errno = ETIMEDOUT;
-	die("child %d never blocked in mq_receive", pid);
-}
-
 static int cmd_block(int ms)
 {
 	struct timespec nap = { ms / 1000, (ms % 1000) * 1000000L };
@@ -140,7 +107,7 @@ static int cmd_block(int ms)
 	     "\"sleep_ms\":%d}", getpid(), child, (int)q, qname, ms);
 	pause_for_test();
 	kill(child, SIGCONT);
-	wait_blocked(child);
+	wait_blocked_in(child, SYS_mq_timedreceive, -1);
 	nanosleep(&nap, NULL);
 	if (mq_send(q, buf, 8, 7))
 		die("mq_send");

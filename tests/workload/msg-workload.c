@@ -119,39 +119,6 @@ static int cmd_sr(int n)
 	return 0;
 }
 
-/* Wait until @pid sleeps in msgrcv (see sem-workload's wait_blocked). */
-static void wait_blocked(pid_t pid)
-{
-	char path[64], line[512], *p;
-	int i;
-
-	for (i = 0; i < 100000; i++) {
-		FILE *f;
-		long nr = -1;
-		bool sleeping = false;
-
-		snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
-		f = fopen(path, "re");
-		if (f) {
-			if (fgets(line, sizeof(line), f))
-				nr = strtol(line, NULL, 10);
-			fclose(f);
-		}
-		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-		f = fopen(path, "re");
-		if (f) {
-			sleeping = fgets(line, sizeof(line), f) &&
-				   (p = strrchr(line, ')')) && p[2] == 'S';
-			fclose(f);
-		}
-		if (nr == SYS_msgrcv && sleeping)
-			return;
-		usleep(1000);
-	}
-	errno = ETIMEDOUT;
-	die("child %d never blocked in msgrcv", pid);
-}
-
 static int cmd_block(int ms)
 {
 	struct timespec nap = { ms / 1000, (ms % 1000) * 1000000L };
@@ -172,7 +139,7 @@ static int cmd_block(int ms)
 	     getpid(), child, id, ms);
 	pause_for_test();
 	kill(child, SIGCONT);
-	wait_blocked(child);
+	wait_blocked_in(child, SYS_msgrcv, -1);
 	nanosleep(&nap, NULL);
 	if (msgsnd(id, &m, 8, 0))
 		die("msgsnd");
@@ -225,7 +192,7 @@ static int cmd_crowd(int n)
 	/* wait until every child is asleep in msgrcv: /proc/sysvipc has no
 	 * waiter count, so look at each child */
 	for (i = 0; i < n; i++)
-		wait_blocked(kids[i]);
+		wait_blocked_in(kids[i], SYS_msgrcv, -1);
 	for (i = 0; i < n; i++)
 		if (msgsnd(id, &m, 3, 0))
 			die("msgsnd");

@@ -134,38 +134,6 @@ static int cmd_rw(int n)
 	return 0;
 }
 
-/* Wait until @pid sleeps in syscall @nr (0 read, 1 write): the first
- * field of /proc/PID/syscall. */
-static void wait_blocked_in(pid_t pid, int nr)
-{
-	char path[64], line[256], want[16];
-	int i;
-
-	snprintf(want, sizeof(want), "%d ", nr);
-
-	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
-	for (i = 0; i < 100000; i++) {
-		FILE *f = fopen(path, "re");
-		bool in_read = false;
-
-		if (f) {
-			in_read = fgets(line, sizeof(line), f) &&
-				  !strncmp(line, want, strlen(want));
-			fclose(f);
-		}
-		if (in_read)
-			return;
-		usleep(1000);
-	}
-	errno = ETIMEDOUT;
-	die("task %d never blocked in syscall %d", pid, nr);
-}
-
-static void wait_blocked_in_read(pid_t pid)
-{
-	wait_blocked_in(pid, 0);
-}
-
 static int cmd_block(int ms)
 {
 	struct timespec nap = { ms / 1000, (ms % 1000) * 1000000L };
@@ -192,7 +160,7 @@ static int cmd_block(int ms)
 	pause_for_test();
 	kill(reader, SIGUSR1);
 	/* the known sleep starts once the reader is really asleep */
-	wait_blocked_in_read(reader);
+	wait_blocked_in(reader, SYS_read, -1);
 	nanosleep(&nap, NULL);
 	write_all(fds[1], "0123456789", 10);
 	waitpid(reader, NULL, 0);
@@ -227,7 +195,7 @@ static pid_t interrupted_child(int fd, int nr, const char *what)
 		     getpid(), what, n, what, err);
 		_exit(0);
 	}
-	wait_blocked_in(pid, nr);
+	wait_blocked_in(pid, nr, -1);
 	kill(pid, SIGUSR2);
 	waitpid(pid, &status, 0);
 	return pid;
@@ -372,7 +340,7 @@ static int cmd_full(void)
 		write_all(fds[1], buf, 1);
 		_exit(0);
 	}
-	wait_blocked_in(writer, 1);
+	wait_blocked_in(writer, SYS_write, -1);
 	fact("{\"pid\":%d,\"writer\":%d,\"ino\":%llu,\"capacity\":%d,\"rfd\":%d,\"wfd\":%d}",
 	     getpid(), writer, ino_of(fds[0]), sz, fds[0], fds[1]);
 	pause_for_test();
@@ -396,7 +364,7 @@ static int cmd_starve(void)
 			die("read");
 		_exit(0);
 	}
-	wait_blocked_in_read(reader);
+	wait_blocked_in(reader, SYS_read, -1);
 	fact("{\"pid\":%d,\"reader\":%d,\"ino\":%llu,\"rfd\":%d,\"wfd\":%d}",
 	     getpid(), reader, ino_of(fds[0]), fds[0], fds[1]);
 	pause_for_test();
@@ -478,7 +446,7 @@ static int cmd_crowd(int n)
 	for (i = 0; i < n; i++)
 		kill(kids[i], SIGUSR1);
 	for (i = 0; i < n; i++)
-		wait_blocked_in_read(kids[i]);
+		wait_blocked_in(kids[i], SYS_read, -1);
 	memset(buf, 'c', sizeof(buf));
 	write_all(fds[1], buf, n);
 	i = reap_clean(kids, n);
@@ -615,7 +583,7 @@ static int cmd_race(void)
 	for (i = 0; i < 2; i++)
 		kill(kids[i], SIGCONT);
 	for (i = 0; i < 2; i++)
-		wait_blocked_in(kids[i], SYS_write);
+		wait_blocked_in(kids[i], SYS_write, -1);
 	drain(fds[0], ~0ULL, &reads, &bytes);
 	fact("{\"reads\":%llu,\"read_bytes\":%llu}", reads, bytes);
 	return reap_clean(kids, 2) == 2 ? 0 : 1;

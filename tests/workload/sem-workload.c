@@ -60,46 +60,6 @@ static int cmd_pv(int n)
 	return 0;
 }
 
-/*
- * Wait until @pid sleeps in semop or semtimedop: /proc/PID/syscall starts
- * with the syscall number while the task is blocked in it.
- */
-static void wait_blocked(pid_t pid)
-{
-	char path[64], line[256];
-	int i;
-
-	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
-	for (i = 0; i < 100000; i++) {
-		FILE *f = fopen(path, "re");
-		long nr = -1;
-
-		if (f) {
-			if (fgets(line, sizeof(line), f))
-				nr = strtol(line, NULL, 10);
-			fclose(f);
-		}
-		if (nr == SYS_semop || nr == SYS_semtimedop) {
-			/* in the syscall is not yet asleep in it */
-			char stat[512], *p;
-
-			snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-			f = fopen(path, "re");
-			if (f && fgets(stat, sizeof(stat), f) &&
-			    (p = strrchr(stat, ')')) && p[2] == 'S') {
-				fclose(f);
-				return;
-			}
-			if (f)
-				fclose(f);
-			snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
-		}
-		usleep(1000);
-	}
-	errno = ETIMEDOUT;
-	die("child %d never blocked in semop", pid);
-}
-
 static int cmd_block(int ms)
 {
 	struct timespec nap = { ms / 1000, (ms % 1000) * 1000000L };
@@ -120,7 +80,7 @@ static int cmd_block(int ms)
 	     getpid(), child, id, ms);
 	pause_for_test();
 	kill(child, SIGCONT);
-	wait_blocked(child);
+	wait_blocked_in(child, SYS_semop, SYS_semtimedop);
 	nanosleep(&nap, NULL);
 	if (sem_op(id, 0, 1, 0, NULL))
 		die("V");
@@ -146,7 +106,7 @@ static int cmd_pingpong(int n)
 		for (i = 0; i < n; i++) {
 			if (sem_op(id, 1, -1, 0, NULL))
 				die("P by B");
-			wait_blocked(a);
+			wait_blocked_in(a, SYS_semop, SYS_semtimedop);
 			if (sem_op(id, 0, 1, 0, NULL))
 				die("V by B");
 		}
@@ -158,7 +118,7 @@ static int cmd_pingpong(int n)
 	pause_for_test();
 	kill(b, SIGCONT);
 	for (i = 0; i < n; i++) {
-		wait_blocked(b);
+		wait_blocked_in(b, SYS_semop, SYS_semtimedop);
 		if (sem_op(id, 1, 1, 0, NULL))
 			die("V by A");
 		if (sem_op(id, 0, -1, 0, NULL))
@@ -212,7 +172,7 @@ static int cmd_errors(void)
 	if (semop(id, many, 10))
 		die("10 ops");
 	kill(child, SIGCONT);
-	wait_blocked(child);
+	wait_blocked_in(child, SYS_semop, SYS_semtimedop);
 	semctl(rmid, 0, IPC_RMID);
 	waitpid(child, &status, 0);
 	fact("{\"eagain\":%d,\"eidrm\":%d}", eagain,

@@ -240,39 +240,6 @@ static int cmd_rights(void)
 	return 0;
 }
 
-/* Wait until @pid sleeps in recvfrom (recv(2) is recvfrom on x86_64). */
-static void wait_blocked(pid_t pid)
-{
-	char path[64], line[512], *p;
-	int i;
-
-	for (i = 0; i < 100000; i++) {
-		FILE *f;
-		long nr = -1;
-		bool sleeping = false;
-
-		snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
-		f = fopen(path, "re");
-		if (f) {
-			if (fgets(line, sizeof(line), f))
-				nr = strtol(line, NULL, 10);
-			fclose(f);
-		}
-		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-		f = fopen(path, "re");
-		if (f) {
-			sleeping = fgets(line, sizeof(line), f) &&
-				   (p = strrchr(line, ')')) && p[2] == 'S';
-			fclose(f);
-		}
-		if (nr == SYS_recvfrom && sleeping)
-			return;
-		usleep(1000);
-	}
-	errno = ETIMEDOUT;
-	die("child %d never blocked in recv", pid);
-}
-
 static int cmd_block(int ms)
 {
 	struct timespec nap = { ms / 1000, (ms % 1000) * 1000000L };
@@ -293,7 +260,7 @@ static int cmd_block(int ms)
 	fact("{\"pid\":%d,\"child\":%d,\"sleep_ms\":%d}", getpid(), child, ms);
 	pause_for_test();
 	kill(child, SIGCONT);
-	wait_blocked(child);
+	wait_blocked_in(child, SYS_recvfrom, -1);
 	nanosleep(&nap, NULL);
 	if (send(sv[0], "wake up", 8, 0) != 8)
 		die("send");
