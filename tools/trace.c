@@ -1071,7 +1071,10 @@ int trace_run(const struct trace_opts *opts, struct ipcs_error *err)
 		check_stdout(&run);
 		if (n == STOP_CONSUMING)
 			break;
-		if (pairing_release(&run, false) == STOP_CONSUMING)
+		/* records still in the ring may be the sends held receives
+		 * wait for: decide by the clock only once caught up */
+		if (n != YIELD_CONSUMING &&
+		    pairing_release(&run, false) == STOP_CONSUMING)
 			break;
 		more = n == YIELD_CONSUMING;
 		if (more)

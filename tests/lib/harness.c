@@ -140,9 +140,14 @@ void pairing_tally(const struct events *evs, const struct events *facts,
 		}
 		if (fj_true(e, "sender_approx")) {
 			t->approx++;
-			if (!fj_is_int(e, "sender_pid") ||
-			    !fact_sender(facts, fj_int(e, "sender_pid")))
-				t->approx_stray++;
+			if ((!fj_is_int(e, "sender_pid") ||
+			     !fact_sender(facts, fj_int(e, "sender_pid"))) &&
+			    t->approx_stray++ < 3)
+				tap_diag("  receiver %lld, receive %lld at %lld: sender_approx, sender_pid %lld, the text said %lld",
+					 rcv, fj_int(f, "k"), fj_int(e, "ts_ns"),
+					 fj_is_int(e, "sender_pid") ?
+					 fj_int(e, "sender_pid") : -1,
+					 fj_int(f, "sender"));
 		} else if (fj_is_int(e, "sender_pid") &&
 			   fj_int(e, "sender_pid") == fj_int(f, "sender")) {
 			t->exact++;
