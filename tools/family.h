@@ -194,6 +194,8 @@ static inline enum ipcscope_hook ipcs_tier_hook(enum ipcscope_tier tier)
 		(skel)->rodata->summary_mode = (cfg)->summary;		\
 		(skel)->rodata->summary_cgroup = (cfg)->summary_cgroup; \
 		(skel)->rodata->peers_mode = (cfg)->peers;		\
+		(skel)->rodata->summary_events = (cfg)->summary &&	\
+						 (cfg)->peers;		\
 		(skel)->rodata->wakeup_bytes = ipcs_ringbuf_bytes(cfg) / \
 					       IPCS_WAKEUP_FRACTION;	\
 		memcpy((char *)(skel)->rodata->target_comm, (cfg)->comm, \

@@ -196,6 +196,71 @@ static int cmp_edge(const void *a, const void *b)
 	return 0;
 }
 
+int graph_edge_cmp(const struct graph_edge *x, const struct graph_edge *y)
+{
+	int c;
+
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	if (x->to != y->to)
+		return x->to < y->to ? -1 : 1;
+	c = strcmp(x->kind, y->kind);
+	if (c)
+		return c;
+	if (x->object != y->object)
+		return x->object < y->object ? -1 : 1;
+	return 0;
+}
+
+static int cmp_graph_edge(const void *a, const void *b)
+{
+	return graph_edge_cmp(a, b);
+}
+
+static const char *node_comm(const struct ipcs_graph *g, __u32 pid)
+{
+	static const char none[IPCSCOPE_COMM_LEN];
+	size_t i;
+
+	for (i = 0; i < g->nnodes; i++)
+		if (g->nodes[i].pid == pid)
+			return g->nodes[i].comm;
+	return none;
+}
+
+int graph_edges(const struct ipcs_graph *g, struct graph_edge **out)
+{
+	struct graph_edge *v;
+	size_t i, n = 0;
+
+	*out = NULL;
+	v = calloc(g->nedges ? g->nedges : 1, sizeof(*v));
+	if (!v)
+		return -1;
+	for (i = 0; i < g->nedges; i++) {
+		const struct edge *e = &g->edges[i];
+		struct graph_edge *o;
+
+		/* a wakeup alone is no transfer (graph_settle()) */
+		if (!e->ops)
+			continue;
+		o = &v[n++];
+		o->from = e->from;
+		o->to = e->to;
+		o->kind = e->kind;
+		o->object = e->object;
+		o->bytes = e->bytes;
+		o->ops = e->ops;
+		o->blocked_ns = e->blocked_ns;
+		memcpy(o->from_comm, node_comm(g, e->from),
+		       sizeof(o->from_comm));
+		memcpy(o->to_comm, node_comm(g, e->to), sizeof(o->to_comm));
+	}
+	qsort(v, n, sizeof(*v), cmp_graph_edge);
+	*out = v;
+	return (int)n;
+}
+
 static int cmp_node(const void *a, const void *b)
 {
 	const struct node *x = a, *y = b;
