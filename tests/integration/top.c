@@ -9,7 +9,8 @@
  * events at once).  On the host also: -n ends after
  * exactly N blocks, a closed stdout ends it, and the live view driven in
  * tmux (capture-pane, send-keys): the expected rows, sorting, pause,
- * filter, q, and every BPF program of the run gone afterwards.
+ * filter, q, and every BPF program of the run gone afterwards; with
+ * --peers, the edge row on the screen with its total, and the filter.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -794,6 +795,94 @@ static void live_view(void)
 	unlink(status_path);
 }
 
+/* The edge row (@from, @to, pipe, @ino) on the screen with TOTAL @total
+ * and idle, within @secs. */
+static bool wait_edge(long long from, long long to, long long ino,
+		      long long total, char *screen, size_t len, double secs)
+{
+	double deadline = mono_now() + secs;
+
+	do {
+		const char *p = screen;
+
+		capture(screen, len);
+		while (p && *p) {
+			struct edge_row e;
+
+			if (parse_edge(p, &e) && e.from == from && e.to == to &&
+			    !strcmp(e.kind, "pipe") && e.object == ino &&
+			    e.total == total && !e.ops)
+				return true;
+			p = strchr(p, '\n');
+			if (p)
+				p++;
+		}
+		usleep(100 * 1000);
+	} while (mono_now() < deadline);
+	return false;
+}
+
+#define LIVE_PEERS_TESTS 4
+
+/* The live view with --peers: the edge table under the rows. */
+static void live_peers(void)
+{
+	const char *argv[] = { "pipe-workload", "rw", "120", NULL };
+	char pid_path[] = "/tmp/ipcscope-top-pid-XXXXXX";
+	char err_path[] = "/tmp/ipcscope-top-err-XXXXXX";
+	char status_path[] = "/tmp/ipcscope-top-status-XXXXXX";
+	static char screen[65536];
+	long long pid, reader, ino, reads;
+	struct workload w;
+	char cmd[2048];
+
+	close(mkstemp(pid_path));
+	close(mkstemp(err_path));
+	close(mkstemp(status_path));
+	unlink(status_path);
+	workload_start(&w, argv);
+	pid = fact_int(&w, "pid");
+	reader = fact_int(&w, "reader");
+	ino = fact_int(&w, "ino");
+	tmux_target = "peers";
+	snprintf(cmd, sizeof(cmd),
+		 "sh -c 'echo $$ > %s; exec %s top --probe %s --peers -t pipe -p %lld -p %lld -i 0.3 2>%s'; echo $? > %s; sleep 30",
+		 pid_path, ipcscope_bin(), probe_tier(), pid, reader,
+		 err_path, status_path);
+	if (tmux((const char *[]){ "new-session", "-d", "-s", "peers", "-x",
+				   "200", "-y", "50", cmd, NULL }, NULL, 0))
+		tap_bail("tmux new-session failed");
+	wait_tracing(err_path, pid_path);
+	workload_finish(&w);
+	reads = fact_int(&w, "reads");
+	if (!tap_ok(wait_edge(pid, reader, ino, reads - 1, screen,
+			      sizeof(screen), 10),
+		    "live --peers: the edge %lld -> %lld, TOTAL %lld, idle once done",
+		    pid, reader, reads - 1))
+		tap_diag("  screen:\n%s", screen);
+	tap_ok(strstr(screen, "edges: 1, 0 active") != NULL,
+	       "live --peers: the header counts the one edge");
+	keys("/");
+	tmux((const char *[]){ "send-keys", "-t", "peers", "-l", "nomatch",
+			       NULL }, NULL, 0);
+	keys("Enter");
+	wait_screen("filter comm~nomatch", screen, sizeof(screen), 3);
+	usleep(500 * 1000);
+	capture(screen, sizeof(screen));
+	tap_ok(strstr(screen, "filter comm~nomatch") &&
+	       !strstr(screen, " -> "),
+	       "live --peers: a filter neither end matches hides the edge");
+	keys("q");
+	tap_is_int(wait_status_file(status_path, 10), 0,
+		   "live --peers: q ends it with status 0");
+	tmux((const char *[]){ "kill-session", "-t", "peers", NULL }, NULL, 0);
+	tmux_target = "top";
+	workload_free(&w);
+	unlink(pid_path);
+	unlink(err_path);
+	unlink(status_path);
+}
+
 static bool have_tmux(void)
 {
 	struct cmd_result r;
@@ -808,7 +897,8 @@ int main(void)
 	bool host = kernel && !strcmp(kernel, "host");
 
 	require_root();
-	tap_plan(12 + PEERS_TESTS + 5 + LIVE_TESTS + CTRL_C_TESTS);
+	tap_plan(12 + PEERS_TESTS + 5 + LIVE_TESTS + CTRL_C_TESTS +
+		 LIVE_PEERS_TESTS);
 	batch_counts();
 	batch_peers();
 	if (host) {
@@ -817,14 +907,15 @@ int main(void)
 		tap_skip(5, "-n and a closed stdout: tier-independent, checked in the host cell only (an attach under QEMU costs seconds)");
 	}
 	if (!host) {
-		tap_skip(LIVE_TESTS + CTRL_C_TESTS, "live view: tmux is not in the VM images; checked in the host cell");
+		tap_skip(LIVE_TESTS + CTRL_C_TESTS + LIVE_PEERS_TESTS, "live view: tmux is not in the VM images; checked in the host cell");
 	} else if (!have_tmux()) {
-		tap_skip(LIVE_TESTS + CTRL_C_TESTS, "live view: no tmux on this host (make deps installs it)");
+		tap_skip(LIVE_TESTS + CTRL_C_TESTS + LIVE_PEERS_TESTS, "live view: no tmux on this host (make deps installs it)");
 	} else {
 		snprintf(tmux_socket, sizeof(tmux_socket), "ipcscope-top-%d",
 			 getpid());
 		live_view();
 		live_ctrl_c();
+		live_peers();
 		tmux((const char *[]){ "kill-server", NULL }, NULL, 0);
 	}
 	return tap_done();
