@@ -84,6 +84,9 @@ const volatile bool summary_mode;
 const volatile bool summary_cgroup;
 /* --peers: woken_by notes and pipe `from` (peers.bpf.h) */
 const volatile bool peers_mode;
+/* top --peers: with summary_mode, the events too (their edges); shm has
+ * none and keeps to the summary */
+const volatile bool summary_events;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);

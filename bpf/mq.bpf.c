@@ -235,7 +235,7 @@ static __always_inline int mq_exit(long ret)
 		if (summary_mode)
 			summary_add(rec->type, queue_ino(rec->info), ret,
 				    bpf_ktime_get_ns() - rec->start_ns);
-		else
+		if (!summary_mode || summary_events)
 			emit_notify(rec, ret, rec->notify == -1 ?
 				    IPCSCOPE_MQ_NOTIFY_UNREGISTER :
 				    IPCSCOPE_MQ_NOTIFY_REGISTER);
@@ -243,17 +243,19 @@ static __always_inline int mq_exit(long ret)
 	}
 	/* the registration noted at entry is gone: this send fired it */
 	if (rec->type == IPCSCOPE_EV_MQ_SEND && ret == 0 && rec->owner &&
-	    !summary_mode && !rec->unwanted && !queue_owner(rec->info))
+	    (!summary_mode || summary_events) && !rec->unwanted &&
+	    !queue_owner(rec->info))
 		emit_notify(rec, 0, IPCSCOPE_MQ_NOTIFY_FIRE);
 	if (summary_mode) {
-		if (rec->unwanted)
-			goto out;
 		/* a send moves msg_len bytes when it succeeds (returns 0) */
-		summary_add(rec->type, queue_ino(rec->info),
-			    ret == 0 && rec->type == IPCSCOPE_EV_MQ_SEND ?
-			    (long)rec->requested : ret,
-			    bpf_ktime_get_ns() - rec->start_ns);
-		goto out;
+		if (!rec->unwanted)
+			summary_add(rec->type, queue_ino(rec->info),
+				    ret == 0 && rec->type == IPCSCOPE_EV_MQ_SEND ?
+				    (long)rec->requested : ret,
+				    bpf_ktime_get_ns() - rec->start_ns);
+		/* another task's record goes on to the queue model */
+		if (!summary_events)
+			goto out;
 	}
 	note = peers_wake_note(&have_note);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);

@@ -84,14 +84,15 @@ static __always_inline int msg_exit(long ret)
 	if (!rec)
 		return 0;
 	if (summary_mode) {
-		if (rec->unwanted)
-			goto out;
 		/* msgsnd's bytes are msgsz when it succeeds (it returns 0) */
-		summary_add(rec->type, (__u32)rec->msqid,
-			    ret == 0 && rec->type == IPCSCOPE_EV_MSGSND ?
-			    (long)rec->size : ret,
-			    bpf_ktime_get_ns() - rec->start_ns);
-		goto out;
+		if (!rec->unwanted)
+			summary_add(rec->type, (__u32)rec->msqid,
+				    ret == 0 && rec->type == IPCSCOPE_EV_MSGSND ?
+				    (long)rec->size : ret,
+				    bpf_ktime_get_ns() - rec->start_ns);
+		/* another task's record goes on to the queue model */
+		if (!summary_events)
+			goto out;
 	}
 	note = peers_wake_note(&have_note);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);

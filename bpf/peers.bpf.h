@@ -38,7 +38,7 @@ static __always_inline struct ipcscope_wake_event *peers_wake_note(__u64 *have)
 	__u32 state;
 
 	*have = 0;
-	if (!peers_mode || summary_mode)
+	if (!peers_mode || (summary_mode && !summary_events))
 		return NULL;
 	r = bpf_map_lookup_elem(&wakes, &tid);
 	if (!r)

@@ -160,11 +160,12 @@ static __always_inline int pipe_exit(long ret)
 		rec->depth--;
 		return 0;
 	}
-	if (summary_mode) {
+	/* top --peers: the summary and the events both (summary_events) */
+	if (summary_mode && !rec->quiet)
 		summary_add(rec->type, rec->ino, ret,
 			    bpf_ktime_get_ns() - rec->start_ns);
+	if (summary_mode && !summary_events)
 		goto out;
-	}
 	note = rec->quiet ? NULL : peers_wake_note(&have_note);
 	if (peers_mode && rec->type == IPCSCOPE_EV_PIPE_WRITE)
 		stream_write_exit(rec->pipe, rec->ino, rec->seq, rec->overlap,

@@ -124,7 +124,8 @@ static __always_inline int sem_exit(long ret)
 	if (summary_mode) {
 		summary_add(IPCSCOPE_EV_SEMOP, (__u32)rec->semid, ret,
 			    bpf_ktime_get_ns() - rec->start_ns);
-		goto out;
+		if (!summary_events)
+			goto out;
 	}
 	note = peers_wake_note(&have_note);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);

@@ -209,7 +209,8 @@ static __always_inline int on_generate(int sig, struct kernel_siginfo *info,
 		summary_add(IPCSCOPE_EV_SIGNAL_GENERATE, sig,
 			    result == IPCSCOPE_SIG_DELIVERED ||
 			    result == IPCSCOPE_SIG_LOSE_INFO ? 0 : -1, 0);
-		return 0;
+		if (!summary_events)
+			return 0;
 	}
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -261,7 +262,8 @@ static __always_inline int on_deliver(int sig, struct kernel_siginfo *info,
 		summary_add(IPCSCOPE_EV_SIGNAL_DELIVER, sig,
 			    when && when <= now ? 0 : -1,
 			    when && when <= now ? now - when : 0);
-		return 0;
+		if (!summary_events)
+			return 0;
 	}
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);

@@ -427,8 +427,9 @@ static __always_inline int unix_exit(long ret)
 		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
 		goto out;
 	}
-	if (summary_mode) {
+	if (summary_mode)
 		summary_add(rec->type, rec->ino, ret, e->duration_ns);
+	if (summary_mode && !summary_events) {
 		peers_note_done(note, have_note, false);
 		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
 		goto out;

@@ -423,6 +423,60 @@ int ipcs_event_write_payload(struct ipcs_output *o, const void *data,
 	return event_write(o, data, size, true, pl, plsize);
 }
 
+void ipcs_event_edges(const void *data, size_t size,
+		      const struct ipcs_edge_sink *sink)
+{
+	const struct ipcscope_hdr *hdr = data;
+	const struct ipcs_event_type *t;
+
+	if (size < sizeof(*hdr) || hdr->size > size)
+		return;
+	t = ipcs_event_type_find(hdr->type);
+	if (!t || !t->edges || hdr->size < t->min_size)
+		return;
+	t->edges(data, sink);
+}
+
+void ipcs_edge_received(const struct ipcscope_hdr *hdr, __u32 from,
+			const char *from_comm, const char *kind,
+			__u64 object, __u64 bytes,
+			const struct ipcs_edge_sink *sink)
+{
+	struct ipcs_edge e = {
+		.from = from, .from_comm = from_comm,
+		.to = hdr->pid, .to_comm = hdr->comm,
+		.kind = kind, .object = object, .bytes = bytes, .ops = 1,
+	};
+
+	sink->fn(sink->ctx, &e);
+}
+
+void ipcs_edge_blocked(const struct ipcscope_hdr *hdr, const char *kind,
+		       __u64 object, __u64 duration_ns, bool waker_sends,
+		       const struct ipcs_edge_sink *sink)
+{
+	const struct ipcscope_wake_event *wake = sink->wake;
+	struct ipcs_edge e = {
+		.kind = kind, .object = object, .blocked_ns = duration_ns,
+	};
+
+	if (!wake || wake->from_irq || !wake->waker_pid ||
+	    wake->waker_pid == hdr->pid)
+		return;
+	if (waker_sends) {
+		e.from = wake->waker_pid;
+		e.from_comm = wake->waker_comm;
+		e.to = hdr->pid;
+		e.to_comm = hdr->comm;
+	} else {
+		e.from = hdr->pid;
+		e.from_comm = hdr->comm;
+		e.to = wake->waker_pid;
+		e.to_comm = wake->waker_comm;
+	}
+	sink->fn(sink->ctx, &e);
+}
+
 /* Runs the kernel skipped of the programs of @obj that are loaded. */
 __u64 ipcs_object_recursion_misses(const struct bpf_object *obj)
 {

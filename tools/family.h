@@ -17,6 +17,33 @@
 struct family_probe;
 
 /*
+ * --peers: an edge between two processes that one event shows (`graph`,
+ * `top --peers`).  from -> to is the way the data, the wakeup or the signal
+ * went; @from 0 is bytes of no known sender (there before tracing began,
+ * or not attributable), which are counted but are no edge.  Time a call
+ * slept until the other end woke it comes as a record of its own, with no
+ * ops and no bytes, whichever way the data goes.
+ */
+struct ipcs_edge {
+	__u32 from, to;
+	const char *from_comm, *to_comm;	/* NULL: not known here */
+	const char *kind;			/* "pipe", "sem", ... */
+	__u64 object;				/* ino, semid, msqid, sig */
+	__u64 bytes, ops, blocked_ns;
+};
+
+typedef void (*ipcs_edge_fn)(void *ctx, const struct ipcs_edge *edge);
+
+/* Where an event's edges go, with the --peers notes that came with it
+ * (wake, from: NULL when none). */
+struct ipcs_edge_sink {
+	const struct ipcscope_wake_event *wake;
+	const struct ipcscope_from_event *from;
+	ipcs_edge_fn fn;
+	void *ctx;
+};
+
+/*
  * One event type a family emits.  A family's table is ordered by type id,
  * IPCSCOPE_EV(FAM, 1) first, and ends with an entry whose name is NULL.
  */
@@ -33,6 +60,12 @@ struct ipcs_event_type {
 	 */
 	void (*json)(struct ipcs_output *o, const void *data, size_t size);
 	void (*text)(struct ipcs_output *o, const void *data, size_t size);
+	/*
+	 * --peers: the edges the event shows, each through @sink's fn with
+	 * the event's notes at hand (NULL: it shows none).  Type and size
+	 * (min_size) are checked by then.
+	 */
+	void (*edges)(const void *data, const struct ipcs_edge_sink *sink);
 };
 
 /*
@@ -161,6 +194,8 @@ static inline enum ipcscope_hook ipcs_tier_hook(enum ipcscope_tier tier)
 		(skel)->rodata->summary_mode = (cfg)->summary;		\
 		(skel)->rodata->summary_cgroup = (cfg)->summary_cgroup; \
 		(skel)->rodata->peers_mode = (cfg)->peers;		\
+		(skel)->rodata->summary_events = (cfg)->summary &&	\
+						 (cfg)->peers;		\
 		(skel)->rodata->wakeup_bytes = ipcs_ringbuf_bytes(cfg) / \
 					       IPCS_WAKEUP_FRACTION;	\
 		memcpy((char *)(skel)->rodata->target_comm, (cfg)->comm, \
@@ -212,5 +247,27 @@ int ipcs_event_write(struct ipcs_output *o, const void *data, size_t size);
 int ipcs_event_write_payload(struct ipcs_output *o, const void *data,
 			     size_t size, const struct ipcscope_payload *pl,
 			     size_t plsize);
+
+/*
+ * The edges of one ring buffer record through its registry entry's edges
+ * hook: nothing for a record that is short, of an unknown type or of a
+ * type that shows none.
+ */
+void ipcs_event_edges(const void *data, size_t size,
+		      const struct ipcs_edge_sink *sink);
+
+/* For the edges hooks.  A receive by @hdr's task of @bytes that @from
+ * (0: no known sender) sent: one op. */
+void ipcs_edge_received(const struct ipcscope_hdr *hdr, __u32 from,
+			const char *from_comm, const char *kind,
+			__u64 object, __u64 bytes,
+			const struct ipcs_edge_sink *sink);
+/* @hdr's call slept @duration_ns until the task of the sink's wake note
+ * woke it: blocked time on the edge waker -> caller (@waker_sends: a
+ * receive woken by its sender) or caller -> waker (a send woken by room).
+ * Nothing when it did not sleep, was woken from interrupt or by itself. */
+void ipcs_edge_blocked(const struct ipcscope_hdr *hdr, const char *kind,
+		       __u64 object, __u64 duration_ns, bool waker_sends,
+		       const struct ipcs_edge_sink *sink);
 
 #endif /* IPCSCOPE_FAMILY_H */

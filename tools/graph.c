@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `ipcscope graph`.  The events of a --peers trace, folded into edges:
+ * `ipcscope graph`.  The events of a --peers trace, folded into edges.
+ * What each event type shows is its registry entry's edges hook, beside
+ * its family's decoder (tools/<fam>_decode.c):
  *
  *   pipe    writer -> reader, from each read's `from`;
  *   msg/mq  sender -> receiver, from the receive's sender (fentry and
@@ -19,21 +21,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "family.h"
 #include "graph.h"
 #include "output.h"
 #include "trace.h"
 #include "writer.h"
 
-enum edge_kind { K_PIPE, K_SEM, K_MSG, K_MQ, K_UNIX, K_SIGNAL };
-
-static const char *const kind_names[] = {
-	[K_PIPE] = "pipe", [K_SEM] = "sem", [K_MSG] = "msg",
-	[K_MQ] = "mq", [K_UNIX] = "unix", [K_SIGNAL] = "signal",
-};
-
 struct edge {
 	__u32 from, to;
-	enum edge_kind kind;
+	const char *kind;		/* the registry's: "pipe", "sem" */
 	__u64 object;
 	__u64 bytes, ops, blocked_ns;
 };
@@ -69,8 +65,15 @@ void graph_free(struct ipcs_graph *g)
 
 /* Linear search: a graph has tens of edges, a few hundred at most; the
  * last one found is tried first, as events of one edge come in runs. */
+static bool edge_is(const struct edge *e, __u32 from, __u32 to,
+		    const char *kind, __u64 object)
+{
+	return e->from == from && e->to == to && e->object == object &&
+	       (e->kind == kind || !strcmp(e->kind, kind));
+}
+
 static struct edge *edge_get(struct ipcs_graph *g, __u32 from, __u32 to,
-			     enum edge_kind kind, __u64 object)
+			     const char *kind, __u64 object)
 {
 	static size_t last;
 	struct edge *e;
@@ -78,14 +81,12 @@ static struct edge *edge_get(struct ipcs_graph *g, __u32 from, __u32 to,
 
 	if (last < g->nedges) {
 		e = &g->edges[last];
-		if (e->from == from && e->to == to && e->kind == kind &&
-		    e->object == object)
+		if (edge_is(e, from, to, kind, object))
 			return e;
 	}
 	for (i = 0; i < g->nedges; i++) {
 		e = &g->edges[i];
-		if (e->from == from && e->to == to && e->kind == kind &&
-		    e->object == object) {
+		if (edge_is(e, from, to, kind, object)) {
 			last = i;
 			return e;
 		}
@@ -143,165 +144,41 @@ static void node_see(struct ipcs_graph *g, __u32 pid, const char *comm)
 		memcpy(n->comm, comm, sizeof(n->comm));
 }
 
-static void add(struct ipcs_graph *g, __u32 from, const char *from_comm,
-		const struct ipcscope_hdr *to, enum edge_kind kind,
-		__u64 object, __u64 bytes, __u64 ops)
+/* One edge record of an event's registry entry (ipcs_event_edges()). */
+static void add(void *ctx, const struct ipcs_edge *in)
 {
+	struct ipcs_graph *g = ctx;
 	struct edge *e;
 
-	if (!from) {
+	if (!in->from) {
 		/* bytes no known sender wrote (in the pipe before tracing,
 		 * past the writer ring: from_approx): not an edge, but
 		 * never silently left out */
-		g->unattributed_bytes += bytes;
-		g->unattributed_ops += ops;
+		g->unattributed_bytes += in->bytes;
+		g->unattributed_ops += in->ops;
 		return;
 	}
-	e = edge_get(g, from, to->pid, kind, object);
+	e = edge_get(g, in->from, in->to, in->kind, in->object);
 	if (!e)
 		return;
-	e->bytes += bytes;
-	e->ops += ops;
-	node_see(g, from, from_comm);
-	node_see(g, to->pid, to->comm);
+	e->bytes += in->bytes;
+	e->ops += in->ops;
+	e->blocked_ns += in->blocked_ns;
+	node_see(g, in->from, in->from_comm);
+	node_see(g, in->to, in->to_comm);
 }
 
-/* The call of @hdr slept until a task woke it: blocked time on the edge
- * between the two (whichever way the data went). */
-static void add_blocked(struct ipcs_graph *g, const struct ipcscope_hdr *hdr,
-			const struct ipcscope_wake_event *wake,
-			enum edge_kind kind, __u64 object, __u64 duration,
-			bool waker_sends)
-{
-	struct edge *e;
-	__u32 waker;
-
-	if (!wake || wake->from_irq || !wake->waker_pid ||
-	    wake->waker_pid == hdr->pid)
-		return;
-	waker = wake->waker_pid;
-	e = waker_sends ? edge_get(g, waker, hdr->pid, kind, object) :
-			  edge_get(g, hdr->pid, waker, kind, object);
-	if (!e)
-		return;
-	e->blocked_ns += duration;
-	node_see(g, waker, wake->waker_comm);
-	node_see(g, hdr->pid, hdr->comm);
-}
-
+/* What each event type shows is its family's: the registry's edges hook,
+ * declared beside its decoder. */
 void graph_add(struct ipcs_graph *g, const void *data, size_t size,
 	       const struct ipcscope_wake_event *wake,
 	       const struct ipcscope_from_event *from)
 {
-	const struct ipcscope_hdr *hdr = data;
-	unsigned int i;
+	struct ipcs_edge_sink sink = {
+		.wake = wake, .from = from, .fn = add, .ctx = g,
+	};
 
-	if (size < sizeof(*hdr) || hdr->size > size)
-		return;
-	switch (hdr->type) {
-	case IPCSCOPE_EV_PIPE_READ: {
-		const struct ipcscope_pipe_event *e = data;
-
-		if (size < sizeof(*e))
-			return;
-		for (i = 0; from && i < from->nfrom &&
-		     i < IPCSCOPE_FROM_MAX; i++)
-			add(g, from->from[i].pid, from->from[i].comm,
-			    hdr, K_PIPE, e->ino, from->from[i].bytes, 1);
-		if (!from && e->ret > 0)	/* bytes with no note at all */
-			add(g, 0, NULL, hdr, K_PIPE, e->ino, e->ret, 1);
-		add_blocked(g, hdr, wake, K_PIPE, e->ino, e->duration_ns,
-			    true);
-		break;
-	}
-	case IPCSCOPE_EV_PIPE_WRITE: {
-		const struct ipcscope_pipe_event *e = data;
-
-		if (size >= sizeof(*e))	/* asleep on a full pipe */
-			add_blocked(g, hdr, wake, K_PIPE, e->ino,
-				    e->duration_ns, false);
-		break;
-	}
-	case IPCSCOPE_EV_SEMOP: {
-		const struct ipcscope_semop_event *e = data;
-
-		if (size < sizeof(*e) || !wake || wake->from_irq ||
-		    wake->waker_pid == hdr->pid)
-			return;
-		add(g, wake->waker_pid, wake->waker_comm, hdr, K_SEM,
-		    (__u32)e->semid, 0, 1);
-		add_blocked(g, hdr, wake, K_SEM, (__u32)e->semid,
-			    e->duration_ns, true);
-		break;
-	}
-	case IPCSCOPE_EV_MSGRCV: {
-		const struct ipcscope_msg_event *e = data;
-
-		if (size < sizeof(*e) || e->ret < 0 || !e->sender_known)
-			return;
-		add(g, e->sender_pid, e->sender_comm, hdr, K_MSG,
-		    (__u32)e->msqid, e->ret, 1);
-		add_blocked(g, hdr, wake, K_MSG, (__u32)e->msqid,
-			    e->duration_ns, true);
-		break;
-	}
-	case IPCSCOPE_EV_MSGSND: {
-		const struct ipcscope_msg_event *e = data;
-
-		if (size >= sizeof(*e))	/* asleep on a full queue */
-			add_blocked(g, hdr, wake, K_MSG, (__u32)e->msqid,
-				    e->duration_ns, false);
-		break;
-	}
-	case IPCSCOPE_EV_MQ_RECEIVE: {
-		const struct ipcscope_mq_event *e = data;
-
-		if (size < sizeof(*e) || e->ret < 0 || !e->sender_known)
-			return;
-		add(g, e->sender_pid, e->sender_comm, hdr, K_MQ, e->ino,
-		    e->ret, 1);
-		add_blocked(g, hdr, wake, K_MQ, e->ino, e->duration_ns, true);
-		break;
-	}
-	case IPCSCOPE_EV_MQ_SEND: {
-		const struct ipcscope_mq_event *e = data;
-
-		if (size >= sizeof(*e))
-			add_blocked(g, hdr, wake, K_MQ, e->ino,
-				    e->duration_ns, false);
-		break;
-	}
-	case IPCSCOPE_EV_UNIX_RECV: {
-		const struct ipcscope_unix_event *e = data;
-
-		if (size < sizeof(*e) || e->ret <= 0 ||
-		    !(e->flags & IPCSCOPE_UNIX_PEER_PID) || !e->peer_pid)
-			return;
-		add(g, e->peer_pid,
-		    e->flags & IPCSCOPE_UNIX_PEER_COMM ? e->peer_comm : NULL,
-		    hdr, K_UNIX, e->ino, e->ret, 1);
-		add_blocked(g, hdr, wake, K_UNIX, e->ino, e->duration_ns,
-			    true);
-		break;
-	}
-	case IPCSCOPE_EV_SIGNAL_GENERATE: {
-		const struct ipcscope_signal_generate_event *e = data;
-		struct ipcscope_hdr target = { .pid = e->target_pid };
-		struct edge *ed;
-
-		if (size < sizeof(*e) || !e->target_pid)
-			return;
-		memcpy(target.comm, e->target_comm, sizeof(target.comm));
-		ed = edge_get(g, hdr->pid, e->target_pid, K_SIGNAL,
-			      (__u32)e->sig);
-		if (!ed)
-			return;
-		ed->ops++;
-		node_see(g, hdr->pid, hdr->comm);
-		node_see(g, target.pid, target.comm);
-		break;
-	}
-	}
+	ipcs_event_edges(data, size, &sink);
 }
 
 static int cmp_edge(const void *a, const void *b)
@@ -312,11 +189,76 @@ static int cmp_edge(const void *a, const void *b)
 		return x->from < y->from ? -1 : 1;
 	if (x->to != y->to)
 		return x->to < y->to ? -1 : 1;
-	if (x->kind != y->kind)
-		return x->kind < y->kind ? -1 : 1;
+	if (strcmp(x->kind, y->kind))
+		return strcmp(x->kind, y->kind);
 	if (x->object != y->object)
 		return x->object < y->object ? -1 : 1;
 	return 0;
+}
+
+int graph_edge_cmp(const struct graph_edge *x, const struct graph_edge *y)
+{
+	int c;
+
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	if (x->to != y->to)
+		return x->to < y->to ? -1 : 1;
+	c = strcmp(x->kind, y->kind);
+	if (c)
+		return c;
+	if (x->object != y->object)
+		return x->object < y->object ? -1 : 1;
+	return 0;
+}
+
+static int cmp_graph_edge(const void *a, const void *b)
+{
+	return graph_edge_cmp(a, b);
+}
+
+static const char *node_comm(const struct ipcs_graph *g, __u32 pid)
+{
+	static const char none[IPCSCOPE_COMM_LEN];
+	size_t i;
+
+	for (i = 0; i < g->nnodes; i++)
+		if (g->nodes[i].pid == pid)
+			return g->nodes[i].comm;
+	return none;
+}
+
+int graph_edges(const struct ipcs_graph *g, struct graph_edge **out)
+{
+	struct graph_edge *v;
+	size_t i, n = 0;
+
+	*out = NULL;
+	v = calloc(g->nedges ? g->nedges : 1, sizeof(*v));
+	if (!v)
+		return -1;
+	for (i = 0; i < g->nedges; i++) {
+		const struct edge *e = &g->edges[i];
+		struct graph_edge *o;
+
+		/* a wakeup alone is no transfer (graph_settle()) */
+		if (!e->ops)
+			continue;
+		o = &v[n++];
+		o->from = e->from;
+		o->to = e->to;
+		o->kind = e->kind;
+		o->object = e->object;
+		o->bytes = e->bytes;
+		o->ops = e->ops;
+		o->blocked_ns = e->blocked_ns;
+		memcpy(o->from_comm, node_comm(g, e->from),
+		       sizeof(o->from_comm));
+		memcpy(o->to_comm, node_comm(g, e->to), sizeof(o->to_comm));
+	}
+	qsort(v, n, sizeof(*v), cmp_graph_edge);
+	*out = v;
+	return (int)n;
 }
 
 static int cmp_node(const void *a, const void *b)
@@ -361,7 +303,7 @@ static void print_dot(const struct ipcs_graph *g, struct ipcs_writer *w)
 		unsigned int weight = 1 + (unsigned int)log2(e->bytes + 1.0);
 
 		ipcs_w_printf(w, "\tp%u -> p%u [label=\"%s %llu\\n%llu B, %llu ops\", weight=%u, penwidth=%.1f];\n",
-			      e->from, e->to, kind_names[e->kind],
+			      e->from, e->to, e->kind,
 			      (unsigned long long)e->object,
 			      (unsigned long long)e->bytes,
 			      (unsigned long long)e->ops, weight,
@@ -391,7 +333,7 @@ static void print_json(const struct ipcs_graph *g, struct ipcs_writer *w)
 		ipcs_jw_begin_object(w, NULL);
 		ipcs_jw_u64(w, "from", e->from);
 		ipcs_jw_u64(w, "to", e->to);
-		ipcs_jw_str(w, "kind", kind_names[e->kind]);
+		ipcs_jw_str(w, "kind", e->kind);
 		ipcs_jw_u64(w, "object", e->object);
 		ipcs_jw_u64(w, "bytes", e->bytes);
 		ipcs_jw_u64(w, "ops", e->ops);

@@ -22,6 +22,23 @@ void graph_free(struct ipcs_graph *g);
 void graph_add(struct ipcs_graph *g, const void *data, size_t size,
 	       const struct ipcscope_wake_event *wake,
 	       const struct ipcscope_from_event *from);
+/*
+ * `top --peers`: the edges so far with at least one op (as graph_print()
+ * keeps them), with their processes' names, sorted by from, to, kind and
+ * object: a copy into *@out (to free()).  The graph goes on growing.
+ * Returns their number, or -1 (ENOMEM).
+ */
+struct graph_edge {
+	__u32 from, to;
+	char from_comm[IPCSCOPE_COMM_LEN];
+	char to_comm[IPCSCOPE_COMM_LEN];
+	const char *kind;		/* the registry's: "pipe", "sem" */
+	__u64 object, bytes, ops, blocked_ns;
+};
+int graph_edges(const struct ipcs_graph *g, struct graph_edge **out);
+/* The same order on two edges (<0: @a first). */
+int graph_edge_cmp(const struct graph_edge *a, const struct graph_edge *b);
+
 /* The graph as JSON or DOT (@dot) into @o's writer. */
 void graph_print(struct ipcs_graph *g, struct ipcs_output *o, bool dot);
 

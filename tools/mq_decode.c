@@ -206,13 +206,37 @@ static void print_notify_json(struct ipcs_output *o, const void *data,
 	ipcs_jw_str(w, "tier", ipcs_hook_name(e->tier));
 }
 
+/* --peers: as msg's (tools/msg_decode.c), by the queue's inode. */
+static void receive_edges(const void *data,
+			const struct ipcs_edge_sink *sink)
+{
+	const struct ipcscope_mq_event *e = data;
+
+	if (e->ret < 0 || !e->sender_known)
+		return;
+	ipcs_edge_received(&e->hdr, e->sender_pid, e->sender_comm, "mq",
+			   e->ino, e->ret, sink);
+	ipcs_edge_blocked(&e->hdr, "mq", e->ino, e->duration_ns, true, sink);
+}
+
+static void send_edges(const void *data,
+			const struct ipcs_edge_sink *sink)
+{
+	const struct ipcscope_mq_event *e = data;
+
+	ipcs_edge_blocked(&e->hdr, "mq", e->ino, e->duration_ns, false, sink);
+}
+
 const struct ipcs_event_type mq_event_types[] = {
 	{ IPCSCOPE_EV_MQ_SEND, "mq_send", "ino",
-	  sizeof(struct ipcscope_mq_event), print_json, print_text },
+	  sizeof(struct ipcscope_mq_event), print_json, print_text,
+	  send_edges },
 	{ IPCSCOPE_EV_MQ_RECEIVE, "mq_receive", "ino",
-	  sizeof(struct ipcscope_mq_event), print_json, print_text },
+	  sizeof(struct ipcscope_mq_event), print_json, print_text,
+	  receive_edges },
 	{ IPCSCOPE_EV_MQ_NOTIFY, "mq_notify", "ino",
 	  sizeof(struct ipcscope_mq_notify_event), print_notify_json,
-	  print_notify_text },
+	  print_notify_text,
+	  NULL },
 	{ 0 }
 };

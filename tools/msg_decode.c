@@ -146,10 +146,37 @@ static void print_json(struct ipcs_output *o, const void *data, size_t size)
 	ipcs_jw_str(w, "tier", ipcs_hook_name(e->tier));
 }
 
+/* --peers: a receive names its sender where the tier can pair them (or
+ * the collector's queue model has); a send that slept on a full queue was
+ * woken by the receive that made room. */
+static void msgrcv_edges(const void *data,
+			const struct ipcs_edge_sink *sink)
+{
+	const struct ipcscope_msg_event *e = data;
+
+	if (e->ret < 0 || !e->sender_known)
+		return;
+	ipcs_edge_received(&e->hdr, e->sender_pid, e->sender_comm, "msg",
+			   (__u32)e->msqid, e->ret, sink);
+	ipcs_edge_blocked(&e->hdr, "msg", (__u32)e->msqid,
+			  e->duration_ns, true, sink);
+}
+
+static void msgsnd_edges(const void *data,
+			const struct ipcs_edge_sink *sink)
+{
+	const struct ipcscope_msg_event *e = data;
+
+	ipcs_edge_blocked(&e->hdr, "msg", (__u32)e->msqid,
+			  e->duration_ns, false, sink);
+}
+
 const struct ipcs_event_type msg_event_types[] = {
 	{ IPCSCOPE_EV_MSGSND, "msgsnd", "msqid",
-	  sizeof(struct ipcscope_msg_event), print_json, print_text },
+	  sizeof(struct ipcscope_msg_event), print_json, print_text,
+	  msgsnd_edges },
 	{ IPCSCOPE_EV_MSGRCV, "msgrcv", "msqid",
-	  sizeof(struct ipcscope_msg_event), print_json, print_text },
+	  sizeof(struct ipcscope_msg_event), print_json, print_text,
+	  msgrcv_edges },
 	{ 0 }
 };

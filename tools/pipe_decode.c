@@ -94,10 +94,44 @@ static void print_json(struct ipcs_output *o, const void *data, size_t size)
 	ipcs_jw_str(w, "tier", ipcs_hook_name(e->tier));
 }
 
+/*
+ * --peers: a read's bytes come from the writers its `from` names (a read
+ * with no note at all: bytes of no known sender), and a read that slept
+ * was woken by its writer; a write that slept on a full pipe, by the
+ * reader that made room.
+ */
+static void read_edges(const void *data,
+			const struct ipcs_edge_sink *sink)
+{
+	const struct ipcscope_from_event *from = sink->from;
+	const struct ipcscope_pipe_event *e = data;
+	unsigned int i;
+
+	for (i = 0; from && i < from->nfrom && i < IPCSCOPE_FROM_MAX; i++)
+		ipcs_edge_received(&e->hdr, from->from[i].pid,
+				   from->from[i].comm, "pipe", e->ino,
+				   from->from[i].bytes, sink);
+	if (!from && e->ret > 0)
+		ipcs_edge_received(&e->hdr, 0, NULL, "pipe", e->ino, e->ret,
+				   sink);
+	ipcs_edge_blocked(&e->hdr, "pipe", e->ino, e->duration_ns, true, sink);
+}
+
+static void write_edges(const void *data,
+			const struct ipcs_edge_sink *sink)
+{
+	const struct ipcscope_pipe_event *e = data;
+
+	ipcs_edge_blocked(&e->hdr, "pipe", e->ino, e->duration_ns,
+			  false, sink);
+}
+
 const struct ipcs_event_type pipe_event_types[] = {
 	{ IPCSCOPE_EV_PIPE_READ, "pipe_read", "ino",
-	  sizeof(struct ipcscope_pipe_event), print_json, print_text },
+	  sizeof(struct ipcscope_pipe_event), print_json, print_text,
+	  read_edges },
 	{ IPCSCOPE_EV_PIPE_WRITE, "pipe_write", "ino",
-	  sizeof(struct ipcscope_pipe_event), print_json, print_text },
+	  sizeof(struct ipcscope_pipe_event), print_json, print_text,
+	  write_edges },
 	{ 0 }
 };

@@ -107,8 +107,25 @@ static void print_json(struct ipcs_output *o, const void *data, size_t size)
 	ipcs_jw_str(w, "tier", ipcs_hook_name(e->tier));
 }
 
+/* --peers: a semop that slept was woken by a V: one op from the V's task
+ * to it, and the time it waited. */
+static void semop_edges(const void *data,
+			const struct ipcs_edge_sink *sink)
+{
+	const struct ipcscope_wake_event *wake = sink->wake;
+	const struct ipcscope_semop_event *e = data;
+
+	if (!wake || wake->from_irq || wake->waker_pid == e->hdr.pid)
+		return;
+	ipcs_edge_received(&e->hdr, wake->waker_pid, wake->waker_comm, "sem",
+			   (__u32)e->semid, 0, sink);
+	ipcs_edge_blocked(&e->hdr, "sem", (__u32)e->semid,
+			  e->duration_ns, true, sink);
+}
+
 const struct ipcs_event_type sem_event_types[] = {
 	{ IPCSCOPE_EV_SEMOP, "semop", "semid",
-	  sizeof(struct ipcscope_semop_event), print_json, print_text },
+	  sizeof(struct ipcscope_semop_event), print_json, print_text,
+	  semop_edges },
 	{ 0 }
 };

@@ -285,10 +285,29 @@ static void print_json(struct ipcs_output *o, const void *data, size_t size)
 }
 
 /* The object of a signal event is the signal: --summary's "sig" key. */
+/* --peers: a signal is an edge from its sender to its target, by signal
+ * number: one op, no bytes. */
+static void generate_edges(const void *data,
+			const struct ipcs_edge_sink *sink)
+{
+	const struct ipcscope_signal_generate_event *e = data;
+	struct ipcs_edge edge = {
+		.from = e->hdr.pid, .from_comm = e->hdr.comm,
+		.to = e->target_pid, .to_comm = e->target_comm,
+		.kind = "signal", .object = (__u32)e->sig, .ops = 1,
+	};
+
+	/* from the idle task (pid 0): no process to draw */
+	if (e->target_pid && e->hdr.pid)
+		sink->fn(sink->ctx, &edge);
+}
+
 const struct ipcs_event_type signal_event_types[] = {
 	{ IPCSCOPE_EV_SIGNAL_GENERATE, "signal_generate", "sig",
-	  sizeof(struct ipcscope_signal_generate_event), print_json, print_text },
+	  sizeof(struct ipcscope_signal_generate_event), print_json, print_text,
+	  generate_edges },
 	{ IPCSCOPE_EV_SIGNAL_DELIVER, "signal_deliver", "sig",
-	  sizeof(struct ipcscope_signal_deliver_event), print_json, print_text },
+	  sizeof(struct ipcscope_signal_deliver_event), print_json, print_text,
+	  NULL },
 	{ 0 }
 };

@@ -7,6 +7,11 @@
  * the interval's operations, bytes, time in the calls and errors, and the
  * operations since tracing began (top's TIME+).  No event is streamed.
  *
+ * With --peers the probes also stream their events with the --peers notes
+ * (as `trace --peers`), which `graph`'s accumulation (graph_add()) folds
+ * into edges; every interval the edges' totals are read the same way and
+ * shown as a second table, a row per (sender, receiver, kind, object).
+ *
  * On a terminal the rows are an ncurses table (tools/top_tui.c) with keys
  * to sort, pause, filter and quit; in batch mode (-b, or stdout not a
  * terminal) each interval is one block of plain text, like `top -b`.
@@ -25,6 +30,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "family.h"
+#include "msgpair.h"
 #include "output.h"
 #include "top.h"
 #include "trace.h"
@@ -141,6 +147,45 @@ static int cmp_u64(__u64 a, __u64 b)
 	return a < b ? -1 : a > b;
 }
 
+/*
+ * The edge table (--peers): sender -> receiver, the kind and object, then
+ * the same numbers as a row (an edge has no errors).  BLK(ms) is the time
+ * calls on the object slept until the other end woke them.
+ */
+#define EDGE_COLS_FMT "%7s %-15s %2s %7s %-15s %-6s %12s %8s %9s %11s %11s %10s %9s"
+#define EDGE_ROW_FMT "%7u %-15s -> %7u %-15s %-6s %12llu %8llu %9.1f %11llu %11.0f %10.3f %9llu"
+
+size_t top_format_edge_columns(char *buf, size_t len)
+{
+	int n = snprintf(buf, len, EDGE_COLS_FMT, "FROM", "COMM", "", "TO",
+			 "COMM", "KIND", "OBJECT", "OPS", "OPS/s", "BYTES",
+			 "BYTES/s", "BLK(ms)", "TOTAL");
+
+	return n < 0 ? 0 : (size_t)n;
+}
+
+size_t top_format_edge(char *buf, size_t len, const struct top_edge *e,
+		       double interval_s)
+{
+	char from[16], to[16];
+	double secs = interval_s > 0 ? interval_s : 1;
+	int n;
+
+	ipcs_text_sanitize(from, sizeof(from), e->e.from_comm,
+			   sizeof(e->e.from_comm));
+	ipcs_text_sanitize(to, sizeof(to), e->e.to_comm, sizeof(e->e.to_comm));
+	if (!from[0])
+		strcpy(from, "?");
+	if (!to[0])
+		strcpy(to, "?");
+	n = snprintf(buf, len, EDGE_ROW_FMT, e->e.from, from, e->e.to, to,
+		     e->e.kind, (unsigned long long)e->e.object,
+		     (unsigned long long)e->ops, e->ops / secs,
+		     (unsigned long long)e->bytes, e->bytes / secs,
+		     e->ns / 1e6, (unsigned long long)e->e.ops);
+	return n < 0 ? 0 : (size_t)n;
+}
+
 static int cmp_key(const struct top_row *x, const struct top_row *y)
 {
 	if (x->key.pid != y->key.pid)
@@ -217,6 +262,83 @@ void top_sort_rows(struct top_row *rows, int n, enum top_sort sort,
 		qsort_r(rows, n, sizeof(*rows), cmp_rows, &s);
 }
 
+/* <0 when x goes first: as cmp_rows(), by the edges' own columns. */
+static int cmp_edges(const void *a, const void *b, void *arg)
+{
+	const struct top_edge *x = a, *y = b;
+	const struct sort_by *s = arg;
+	int c = 0;
+
+	switch (s->sort) {
+	case TOP_SORT_COMM:
+		c = strncmp(x->e.from_comm, y->e.from_comm,
+			    sizeof(x->e.from_comm));
+		if (!c)
+			c = strncmp(x->e.to_comm, y->e.to_comm,
+				    sizeof(x->e.to_comm));
+		break;
+	case TOP_SORT_EVENT:
+		c = strcmp(x->e.kind, y->e.kind);
+		break;
+	case TOP_SORT_OBJECT:
+		c = cmp_u64(x->e.object, y->e.object);
+		break;
+	case TOP_SORT_OPS:
+		c = -cmp_u64(x->ops, y->ops);
+		if (!c)
+			c = -cmp_u64(x->e.ops, y->e.ops);
+		break;
+	case TOP_SORT_BYTES:
+		c = -cmp_u64(x->bytes, y->bytes);
+		if (!c)
+			c = -cmp_u64(x->e.bytes, y->e.bytes);
+		break;
+	case TOP_SORT_BLOCKED:
+		c = -cmp_u64(x->ns, y->ns);
+		if (!c)
+			c = -cmp_u64(x->e.blocked_ns, y->e.blocked_ns);
+		break;
+	case TOP_SORT_TOTAL:
+		c = -cmp_u64(x->e.ops, y->e.ops);
+		break;
+	case TOP_SORT_PID:
+	case TOP_SORT_ERRORS:
+	case TOP_NSORTS:
+		break;
+	}
+	if (!c)
+		c = graph_edge_cmp(&x->e, &y->e);
+	return s->reverse ? -c : c;
+}
+
+void top_sort_edges(struct top_edge *edges, int n, enum top_sort sort,
+		    bool reverse)
+{
+	struct sort_by s = { .sort = sort, .reverse = reverse };
+
+	if (n > 1)
+		qsort_r(edges, n, sizeof(*edges), cmp_edges, &s);
+}
+
+static bool comm_has(const char *comm, size_t len, const char *needle)
+{
+	char c[IPCSCOPE_COMM_LEN + 1];
+
+	if (len > IPCSCOPE_COMM_LEN)
+		len = IPCSCOPE_COMM_LEN;
+	memcpy(c, comm, len);
+	c[len] = '\0';
+	return strstr(c, needle) != NULL;
+}
+
+bool top_edge_matches(const struct top_edge *e, const char *needle)
+{
+	if (!needle || !*needle)
+		return true;
+	return comm_has(e->e.from_comm, sizeof(e->e.from_comm), needle) ||
+	       comm_has(e->e.to_comm, sizeof(e->e.to_comm), needle);
+}
+
 bool top_row_matches(const struct top_row *r, const char *needle)
 {
 	char comm[sizeof(r->comm) + 1];
@@ -262,11 +384,44 @@ int top_frame_build(struct top_frame *frame, const struct summary_row *cur,
 	return 0;
 }
 
+int top_frame_edges(struct top_frame *frame, const struct graph_edge *cur,
+		    int ncur, const struct graph_edge *prev, int nprev)
+{
+	int i, j = 0;
+
+	frame->peers = true;
+	frame->nedges = 0;
+	frame->edges = calloc(ncur > 0 ? ncur : 1, sizeof(*frame->edges));
+	if (!frame->edges)
+		return -1;
+	for (i = 0; i < ncur; i++) {
+		struct top_edge *e = &frame->edges[frame->nedges++];
+
+		e->e = cur[i];
+		e->ops = cur[i].ops;
+		e->bytes = cur[i].bytes;
+		e->ns = cur[i].blocked_ns;
+		/* both in graph_edges()' order; an edge never goes away */
+		while (j < nprev && graph_edge_cmp(&prev[j], &cur[i]) < 0)
+			j++;
+		if (j < nprev && !graph_edge_cmp(&prev[j], &cur[i])) {
+			e->ops -= prev[j].ops;
+			e->bytes -= prev[j].bytes;
+			e->ns -= prev[j].blocked_ns;
+			j++;
+		}
+	}
+	return 0;
+}
+
 void top_frame_free(struct top_frame *frame)
 {
 	free(frame->rows);
 	frame->rows = NULL;
 	frame->n = 0;
+	free(frame->edges);
+	frame->edges = NULL;
+	frame->nedges = 0;
 }
 
 static void up_text(char *buf, size_t len, double secs)
@@ -298,6 +453,14 @@ void top_format_header(char lines[3][256], const struct top_frame *f,
 		 "ipcscope top - %s up %s, interval %.3f s, rows: %d, %d active, %d shown, sort %s%s",
 		 clock, up, f->interval_s, f->n, active, shown,
 		 top_sort_name(sort), reverse ? " (reversed)" : "");
+	if (f->peers) {
+		size_t len = strlen(lines[0]);
+
+		for (i = active = 0; i < f->nedges; i++)
+			active += f->edges[i].ops != 0;
+		snprintf(lines[0] + len, 256 - len, ", edges: %d, %d active",
+			 f->nedges, active);
+	}
 	snprintf(lines[1], 256,
 		 "Total: %llu ops (%.1f/s), %llu bytes (%.0f/s), blocked %.3f ms, %llu errors",
 		 (unsigned long long)ops, ops / secs,
@@ -320,15 +483,21 @@ static const char top_doc[] =
 "no event is streamed.  On a terminal: an interactive table (keys: o b t e p c\n"
 "T sort, < > move the sort column, R reverse, i idle rows, space pause,\n"
 "/ or f filter by command name, q quit).  With -b, -C or when stdout is not\n"
-"a terminal: one block of plain text per interval.\n"
+"a terminal: one block of plain text per interval.  With --peers, also a row\n"
+"per edge, sender -> receiver on an object (as `ipcscope graph` draws them),\n"
+"from the events, which are then streamed as well.\n"
 "\n"
 "EXAMPLES:\n"
 "  ipcscope top                         # every family, live\n"
 "  ipcscope top -t pipe,unix -s bytes   # who moves the most bytes\n"
 "  ipcscope top -b -n 5 -i 2            # five 2-second blocks of text\n"
 "  ipcscope top -p 1234 -d 10 > top.txt\n"
+"  ipcscope top --peers -t pipe,sem     # and who talks to whom\n"
 "\v"
 "See ipcscope(8).";
+
+/* above the filter options' keys (tools/trace.c) */
+#define OPT_TOP_PEERS	0x200
 
 static struct argp_option top_options[] = {
 	{ "interval", 'i', "SECONDS", 0,
@@ -348,6 +517,10 @@ static struct argp_option top_options[] = {
 	{ "active", 'a', NULL, 0,
 	  "Only rows with operations in the interval (else every row seen "
 	  "since tracing began)", 0 },
+	{ "peers", OPT_TOP_PEERS, NULL, 0,
+	  "Also a row per edge (sender -> receiver, kind, object): streams "
+	  "the events with trace --peers' notes, which costs a probe on every "
+	  "wakeup", 0 },
 	{ 0 }
 };
 
@@ -431,6 +604,9 @@ static int parse_top_option(struct top_parse *tp, int key, const char *arg)
 	case 'a':
 		o->active_only = true;
 		return 0;
+	case OPT_TOP_PEERS:
+		o->cfg.peers = true;
+		return 0;
 	}
 	return ARGP_ERR_UNKNOWN;
 }
@@ -495,6 +671,9 @@ int top_parse_args(int argc, char **argv, struct top_opts *opts,
 
 static volatile sig_atomic_t stop_signal;
 
+/* --peers: the longest the ring goes unread */
+#define PEERS_POLL_S	0.1
+
 static void on_signal(int sig)
 {
 	stop_signal = sig;
@@ -518,7 +697,155 @@ struct top_state {
 	__u64 lost_base, lost_prev;
 	__u64 missed_base, missed_prev;
 	struct top_frame frame;		/* the last interval */
+	/* --peers */
+	struct ring_buffer *rb;
+	struct ipcs_notes *notes;	/* notes awaiting their event */
+	struct msgpair *pairing;	/* tracepoint tier's queue model */
+	struct ipcs_graph *graph;	/* every edge since tracing began */
+	struct graph_edge *prev_edges;	/* at the last reading */
+	int nprev_edges;
+	unsigned int since_yield;
 };
+
+/* ---- --peers: the events, folded into edges ------------------------------ */
+
+/* A callback's way back to the loop in a storm (as trace's). */
+#define TOP_YIELD	(-EAGAIN)
+#define TOP_YIELD_EVERY	65536
+
+/* One event with its notes into the graph (also the queue model's
+ * printer: a receive once its sender is known). */
+static int top_event(void *ctx, const void *data, size_t size)
+{
+	struct top_state *s = ctx;
+	const struct ipcscope_hdr *hdr = data;
+
+	if (size >= sizeof(*hdr))
+		ipcs_notes_take(s->notes, hdr->tid, &s->out);
+	graph_add(s->graph, data, size, s->out.wake, s->out.from);
+	s->out.wake = NULL;
+	s->out.from = NULL;
+	return 0;
+}
+
+static int top_record(void *ctx, void *data, size_t size)
+{
+	struct top_state *s = ctx;
+
+	if (ipcs_notes_put(s->notes, data, size))
+		return 0;
+	if (s->pairing && msgpair_wants(data, size)) {
+		const struct ipcscope_hdr *hdr = data;
+
+		/* the model does not carry notes (as in trace) */
+		ipcs_notes_take(s->notes, hdr->tid, &s->out);
+		s->out.wake = NULL;
+		s->out.from = NULL;
+		msgpair_feed(s->pairing, data, size);
+	} else {
+		top_event(ctx, data, size);
+	}
+	if (++s->since_yield >= TOP_YIELD_EVERY) {
+		s->since_yield = 0;
+		return TOP_YIELD;
+	}
+	return 0;
+}
+
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Everything in the ring now into the graph; with @all, the receives the
+ * queue model holds too (at the end).  At most about a second in a storm
+ * faster than the graph takes it. */
+static int drain_events(struct top_state *s, bool all)
+{
+	double until = now_s() + 1;
+	int n;
+
+	if (!s->rb)
+		return 0;
+	do {
+		n = ring_buffer__consume(s->rb);
+	} while (n == TOP_YIELD && now_s() < until);
+	if (n < 0 && n != TOP_YIELD)
+		return n;
+	if (s->pairing)
+		msgpair_release(s->pairing, mono_ns(), all);
+	return 0;
+}
+
+/* Set up the stream of --peers: the ring, the notes, the queue model of
+ * the tracepoint tier (as trace's pairing_start()). */
+static int peers_start(struct top_state *s, struct ipcs_error *err)
+{
+	const struct ipcs_session *ss = s->session;
+	bool sysv = false, posix = false;
+	int i;
+
+	s->graph = graph_new();
+	s->notes = calloc(1, sizeof(*s->notes));
+	if (!s->graph || !s->notes)
+		return ipcs_fail(err, IPCS_EXIT_FAIL, "out of memory");
+	for (i = 0; i < ss->nprobes; i++) {
+		const struct family_probe *p = &ss->probes[i];
+
+		if (p->hook != IPCSCOPE_HOOK_TP_BTF &&
+		    p->hook != IPCSCOPE_HOOK_RAW_TP)
+			continue;
+		sysv |= p->family == &msg_family;
+		posix |= p->family == &mq_family;
+	}
+	if (sysv || posix) {
+		s->pairing = msgpair_new(top_event, s);
+		if (!s->pairing)
+			return ipcs_fail(err, IPCS_EXIT_FAIL,
+					 "cannot set up the queue model: %s",
+					 strerror(errno));
+		msgpair_snapshot(s->pairing, sysv, posix);
+	}
+	s->rb = ring_buffer__new(ss->shared.events_fd, top_record, s, NULL);
+	if (!s->rb)
+		return ipcs_fail(err, IPCS_EXIT_FAIL,
+				 "cannot open ring buffer: %s", strerror(errno));
+	return 0;
+}
+
+static void peers_stop(struct top_state *s)
+{
+	ring_buffer__free(s->rb);
+	msgpair_free(s->pairing);
+	graph_free(s->graph);
+	free(s->notes);
+	free(s->prev_edges);
+}
+
+/* The interval's edge rows into @f: the graph now against the last
+ * reading. */
+static int read_edges(struct top_state *s, struct top_frame *f)
+{
+	struct graph_edge *cur;
+	int n;
+
+	if (drain_events(s, false))
+		return -1;
+	n = graph_edges(s->graph, &cur);
+	if (n < 0)
+		return -1;
+	if (top_frame_edges(f, cur, n, s->prev_edges, s->nprev_edges)) {
+		free(cur);
+		return -1;
+	}
+	free(s->prev_edges);
+	s->prev_edges = cur;
+	s->nprev_edges = n;
+	return 0;
+}
 
 /* Read the map, make the interval's frame (the previous one is freed). */
 static int take_reading(struct top_state *s)
@@ -531,6 +858,10 @@ static int take_reading(struct top_state *s)
 	__u64 lost, missed;
 	int n, nd, ret = -1;
 
+	/* the events first: what the summary counted by now is in the
+	 * ring by now */
+	if (s->rb && drain_events(s, false))
+		return -1;
 	n = summary_collect(ss->shared.summary_fd, &cur);
 	now = now_s();
 	if (n < 0)
@@ -538,6 +869,10 @@ static int take_reading(struct top_state *s)
 	nd = summary_delta(cur, n, s->prev, s->nprev, &delta);
 	if (nd < 0 || top_frame_build(&f, cur, n, delta, nd))
 		goto out;
+	if (s->rb && read_edges(s, &f)) {
+		top_frame_free(&f);
+		goto out;
+	}
 	lost = ipcs_read_lost(ss->shared.lost_fd) - s->lost_base;
 	missed = ipcs_recursion_misses(ss->probes, ss->nprobes) -
 		 s->missed_base;
@@ -592,17 +927,34 @@ static int print_block(struct top_state *s)
 		shown++;
 	}
 	ipcs_w_str(w, "\n");
+	if (f->peers) {
+		top_sort_edges(f->edges, f->nedges, o->sort, o->reverse);
+		top_format_edge_columns(line, sizeof(line));
+		ipcs_w_printf(w, "%s\n", line);
+		for (i = 0, shown = 0; i < f->nedges && shown < limit; i++) {
+			if (o->active_only && !f->edges[i].ops)
+				continue;
+			top_format_edge(line, sizeof(line), &f->edges[i],
+					f->interval_s);
+			ipcs_w_printf(w, "%s\n", line);
+			shown++;
+		}
+		ipcs_w_str(w, "\n");
+	}
 	ipcs_w_flush(w);
 	return w->error ? -1 : 0;
 }
 
-/* Wait for a key, a stop signal, stdout's reader to go, or @until. */
+/* Wait for a key, a stop signal, stdout's reader to go, events (@ring_fd,
+ * -1: none) or @until. */
 static int wait_until(double until, bool keys, bool watch_stdout,
-		      const sigset_t *waitmask, bool *out_gone, bool *in_gone)
+		      int ring_fd, const sigset_t *waitmask, bool *out_gone,
+		      bool *in_gone)
 {
-	struct pollfd pfd[2] = {
+	struct pollfd pfd[3] = {
 		{ .fd = keys ? STDIN_FILENO : -1, .events = POLLIN },
 		{ .fd = watch_stdout ? STDOUT_FILENO : -1, .events = 0 },
+		{ .fd = ring_fd, .events = POLLIN },
 	};
 	double left = until - now_s();
 	struct timespec ts;
@@ -611,7 +963,7 @@ static int wait_until(double until, bool keys, bool watch_stdout,
 		left = 0;
 	ts.tv_sec = (time_t)left;
 	ts.tv_nsec = (long)((left - ts.tv_sec) * 1e9);
-	if (ppoll(pfd, 2, &ts, waitmask) < 0)
+	if (ppoll(pfd, 3, &ts, waitmask) < 0)
 		return errno == EINTR ? 0 : -errno;
 	*out_gone = pfd[1].revents & (POLLERR | POLLHUP);
 	*in_gone = pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL);
@@ -652,6 +1004,14 @@ int top_run(const struct top_opts *opts, struct ipcs_error *err)
 	s.lost_base = ipcs_read_lost(session.shared.lost_fd);
 	s.missed_base = ipcs_recursion_misses(session.probes,
 					      session.nprobes);
+	/* --peers: what came before the first reading is not the first
+	 * interval's, for the edges as for the rows */
+	if (opts->cfg.peers && peers_start(&s, err))
+		goto out;
+	if (drain_events(&s, false)) {
+		ipcs_fail(err, IPCS_EXIT_FAIL, "reading the ring buffer failed");
+		goto out;
+	}
 	s.started = s.prev_at = now_s();
 	/* a reading at the start: the first interval is the first second */
 	n = summary_collect(session.shared.summary_fd, &s.prev);
@@ -661,6 +1021,13 @@ int top_run(const struct top_opts *opts, struct ipcs_error *err)
 		goto out;
 	}
 	s.nprev = n;
+	if (s.graph) {
+		s.nprev_edges = graph_edges(s.graph, &s.prev_edges);
+		if (s.nprev_edges < 0) {
+			ipcs_fail(err, IPCS_EXIT_FAIL, "out of memory");
+			goto out;
+		}
+	}
 	ipcs_print_attached("tracing", &opts->cfg, session.probes,
 			    session.nprobes,
 			    opts->batch ? "Ctrl-C to end" : "q to quit");
@@ -685,8 +1052,13 @@ int top_run(const struct top_opts *opts, struct ipcs_error *err)
 		double until = deadline && deadline < next ? deadline : next;
 		bool redraw = false;
 
-		n = wait_until(until, keys, opts->batch, &wait_sigs,
-			       &stdout_gone, &stdin_gone);
+		/* --peers: the ring read at least every PEERS_POLL_S, so it
+		 * does not fill up between two intervals */
+		if (s.rb && until > now_s() + PEERS_POLL_S)
+			until = now_s() + PEERS_POLL_S;
+		n = wait_until(until, keys, opts->batch,
+			       s.rb ? ring_buffer__epoll_fd(s.rb) : -1,
+			       &wait_sigs, &stdout_gone, &stdin_gone);
 		if (n < 0) {
 			ipcs_fail(err, IPCS_EXIT_FAIL, "cannot wait: %s",
 				  strerror(-n));
@@ -696,6 +1068,11 @@ int top_run(const struct top_opts *opts, struct ipcs_error *err)
 			break;
 		if (keys && top_tui_keys(tui, &redraw))
 			break;
+		if (s.rb && drain_events(&s, false)) {
+			ipcs_fail(err, IPCS_EXIT_FAIL,
+				  "reading the ring buffer failed");
+			goto out_unblock;
+		}
 		if (now_s() >= next && !(tui && top_tui_paused(tui))) {
 			if (take_reading(&s)) {
 				ipcs_fail(err, IPCS_EXIT_FAIL,
@@ -722,7 +1099,7 @@ int top_run(const struct top_opts *opts, struct ipcs_error *err)
 		if (deadline && now_s() >= deadline) {
 			/* what the last, partial interval counted too */
 			if (opts->batch && now_s() > s.prev_at + 0.001 &&
-			    !take_reading(&s))
+			    !drain_events(&s, true) && !take_reading(&s))
 				print_block(&s);
 			break;
 		}
@@ -730,7 +1107,7 @@ int top_run(const struct top_opts *opts, struct ipcs_error *err)
 	/* Ctrl-C, SIGTERM in batch mode: the partial interval is printed,
 	 * so every operation counted is in some block */
 	if (stop_signal && opts->batch && !s.out.w.error && !stdout_gone &&
-	    !take_reading(&s))
+	    !drain_events(&s, true) && !take_reading(&s))
 		print_block(&s);
 	ret = 0;
 out_unblock:
@@ -738,13 +1115,15 @@ out_unblock:
 out:
 	top_tui_close(tui);
 	if (!ret && s.lost_prev)
-		fprintf(stderr, "ipcscope: %llu operations lost (summary map full)\n",
-			(unsigned long long)s.lost_prev);
+		fprintf(stderr, "ipcscope: %llu operations lost (summary map full%s)\n",
+			(unsigned long long)s.lost_prev,
+			opts->cfg.peers ? ", or ring buffer full" : "");
 	if (!ret && s.missed_prev)
 		fprintf(stderr, "ipcscope: %llu probe runs skipped by the kernel (a probe already running on the CPU): operations may be missing\n",
 			(unsigned long long)s.missed_prev);
 	top_frame_free(&s.frame);
 	free(s.prev);
+	peers_stop(&s);
 	ipcs_output_free(&s.out);
 	ipcs_session_close(&session);
 	return ret;

@@ -2,7 +2,9 @@
 /*
  * ipcscope top: the in-kernel summary as a live table, one row per (event
  * type, process, IPC object), refreshed every interval; or, in batch mode,
- * one block of plain text per interval.
+ * one block of plain text per interval.  With --peers, also a row per edge
+ * (sender -> receiver on an object), from the event stream folded by
+ * `graph`'s accumulation (tools/graph.c).
  */
 #ifndef IPCSCOPE_TOP_H
 #define IPCSCOPE_TOP_H
@@ -10,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "error.h"
+#include "graph.h"
 #include "probe.h"
 #include "summary.h"
 
@@ -37,6 +40,7 @@ struct top_opts {
 	bool reverse;			/* -R */
 	bool active_only;		/* -a: rows with operations this interval */
 	bool batch;			/* -b, -C, or stdout not a terminal */
+	/* --peers: cfg.peers, with cfg.summary: edge rows as well */
 };
 
 /* One row: a summary entry, what the last interval added to it and what
@@ -48,11 +52,21 @@ struct top_row {
 	__u64 total_ops, total_bytes, total_errors, total_ns;
 };
 
+/* --peers: one edge row, the edge's totals since tracing began and what
+ * the last interval added to them. */
+struct top_edge {
+	struct graph_edge e;		/* totals */
+	__u64 ops, bytes, ns;		/* the interval's */
+};
+
 /* One interval: its rows (every entry seen since tracing began) and what
  * the header says. */
 struct top_frame {
 	struct top_row *rows;
 	int n;
+	bool peers;			/* edge rows are shown (--peers) */
+	struct top_edge *edges;		/* every edge seen since tracing began */
+	int nedges;
 	double interval_s;		/* measured, not -i */
 	double up_s;			/* since tracing began */
 	long long wall_ns;		/* when it was read */
@@ -70,11 +84,20 @@ int top_run(const struct top_opts *opts, struct ipcs_error *err);
 int top_frame_build(struct top_frame *frame, const struct summary_row *cur,
 		    int ncur, const struct summary_row *delta, int ndelta);
 void top_frame_free(struct top_frame *frame);
+/* The edge rows of @frame from the edges now (@cur) and at the previous
+ * reading (@prev), both in graph_edges()'s order.  0, or -1 (ENOMEM). */
+int top_frame_edges(struct top_frame *frame, const struct graph_edge *cur,
+		    int ncur, const struct graph_edge *prev, int nprev);
 
 /* Sort @rows by @sort: numbers largest first, names and keys smallest
  * first; ties broken by the same quantity since the start, then the key. */
 void top_sort_rows(struct top_row *rows, int n, enum top_sort sort,
 		   bool reverse);
+
+/* The same for edge rows: pid sorts by from, comm by the sender's name,
+ * event by kind; errors as pid (edges have none). */
+void top_sort_edges(struct top_edge *edges, int n, enum top_sort sort,
+		    bool reverse);
 
 /* "ops", "bytes", ... (-s NAME), or NULL; and back. */
 const char *top_sort_name(enum top_sort sort);
@@ -84,6 +107,10 @@ int top_sort_parse(const char *name);
 size_t top_format_columns(char *buf, size_t len);
 size_t top_format_row(char *buf, size_t len, const struct top_row *r,
 		      double interval_s);
+/* The edge table's titles and rows. */
+size_t top_format_edge_columns(char *buf, size_t len);
+size_t top_format_edge(char *buf, size_t len, const struct top_edge *e,
+		       double interval_s);
 /* The header: three lines, without their newlines, into @lines. */
 void top_format_header(char lines[3][256], const struct top_frame *f,
 		       int shown, enum top_sort sort, bool reverse);
@@ -93,6 +120,8 @@ void top_sort_column(enum top_sort sort, int *start, int *width);
 
 /* Comm filter of the live view: @r's comm contains @needle ("" matches). */
 bool top_row_matches(const struct top_row *r, const char *needle);
+/* ... and an edge: either end's comm contains @needle. */
+bool top_edge_matches(const struct top_edge *e, const char *needle);
 
 /*
  * The live view's terminal side (tools/top_tui.c, ncurses), or its stub

@@ -157,6 +157,55 @@ static bool shown(const struct top_tui *t, const struct top_row *r)
 	return (!t->hide_idle || r->ops) && top_row_matches(r, t->filter);
 }
 
+static bool edge_shown(const struct top_tui *t, const struct top_edge *e)
+{
+	return (!t->hide_idle || e->ops) && top_edge_matches(e, t->filter);
+}
+
+/* Lines of the table's room the edges take (--peers): their titles and
+ * rows, half the room at most when the rows want the rest. */
+static int edge_room(const struct top_tui *t, const struct top_frame *f,
+		     int room)
+{
+	int i, n = 0, want;
+
+	if (!f->peers)
+		return 0;
+	for (i = 0; i < f->nedges; i++)
+		n += edge_shown(t, &f->edges[i]);
+	if (t->max_rows && n > (int)t->max_rows)
+		n = t->max_rows;
+	want = n + 2;			/* a blank line, the titles */
+	if (want > room / 2)
+		want = room / 2;
+	return want < 3 && room >= 3 ? 3 : want;
+}
+
+/* The edge table from line @y, @room lines. */
+static void draw_edges(struct top_tui *t, struct top_frame *f, int y,
+		       int room)
+{
+	char line[512];
+	int i, end = y + room;
+
+	if (room < 3)
+		return;
+	top_sort_edges(f->edges, f->nedges, t->sort, t->reverse);
+	top_format_edge_columns(line, sizeof(line));
+	attron(A_REVERSE);
+	mvaddnstr(y + 1, 0, line, COLS);
+	for (i = strlen(line); i < COLS; i++)
+		addch(' ');
+	attroff(A_REVERSE);
+	for (i = 0, y += 2; i < f->nedges && y < end; i++) {
+		if (!edge_shown(t, &f->edges[i]))
+			continue;
+		top_format_edge(line, sizeof(line), &f->edges[i],
+				f->interval_s);
+		mvaddnstr(y++, 0, line, COLS);
+	}
+}
+
 /* The state line: what the view does now, or the filter being typed. */
 static void draw_state(struct top_tui *t)
 {
@@ -182,7 +231,7 @@ static void draw_state(struct top_tui *t)
 void top_tui_draw(struct top_tui *t, struct top_frame *frame)
 {
 	char head[3][256], line[512];
-	int i, y, room, shown_n = 0, start, width;
+	int i, y, room, shown_n = 0, start, width, edges;
 
 	if (frame)
 		t->last = frame;
@@ -197,6 +246,8 @@ void top_tui_draw(struct top_tui *t, struct top_frame *frame)
 	}
 	top_sort_rows(frame->rows, frame->n, t->sort, t->reverse);
 	room = LINES - HEADER_LINES;
+	edges = edge_room(t, frame, room);
+	room -= edges;
 	if (t->max_rows && (int)t->max_rows < room)
 		room = t->max_rows;
 	for (i = 0; i < frame->n; i++)
@@ -226,6 +277,7 @@ void top_tui_draw(struct top_tui *t, struct top_frame *frame)
 			       frame->interval_s);
 		mvaddnstr(y++, 0, line, COLS);
 	}
+	draw_edges(t, frame, y, edges);
 	refresh();
 }
 

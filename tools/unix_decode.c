@@ -173,10 +173,28 @@ static void print_json(struct ipcs_output *o, const void *data, size_t size)
 	ipcs_jw_str(w, "tier", ipcs_hook_name(e->tier));
 }
 
+/* --peers: a receive whose peer's pid is known (the socket's peer
+ * credentials) is an edge from that peer. */
+static void recv_edges(const void *data,
+			const struct ipcs_edge_sink *sink)
+{
+	const struct ipcscope_unix_event *e = data;
+
+	if (e->ret <= 0 || !(e->flags & IPCSCOPE_UNIX_PEER_PID) ||
+	    !e->peer_pid)
+		return;
+	ipcs_edge_received(&e->hdr, e->peer_pid,
+			   e->flags & IPCSCOPE_UNIX_PEER_COMM ?
+			   e->peer_comm : NULL, "unix", e->ino, e->ret, sink);
+	ipcs_edge_blocked(&e->hdr, "unix", e->ino, e->duration_ns, true, sink);
+}
+
 const struct ipcs_event_type unix_event_types[] = {
 	{ IPCSCOPE_EV_UNIX_SEND, "unix_send", "ino",
-	  sizeof(struct ipcscope_unix_event), print_json, print_text },
+	  sizeof(struct ipcscope_unix_event), print_json, print_text,
+	  NULL },
 	{ IPCSCOPE_EV_UNIX_RECV, "unix_recv", "ino",
-	  sizeof(struct ipcscope_unix_event), print_json, print_text },
+	  sizeof(struct ipcscope_unix_event), print_json, print_text,
+	  recv_edges },
 	{ 0 }
 };

@@ -152,10 +152,78 @@ static void test_text(void)
 	tap_is_str(top_sort_name(TOP_SORT_ERRORS), "errors", "sort names");
 }
 
+static void edge(struct graph_edge *e, __u32 from, __u32 to,
+		 const char *kind, __u64 object, __u64 ops, __u64 bytes,
+		 __u64 ns)
+{
+	memset(e, 0, sizeof(*e));
+	e->from = from;
+	e->to = to;
+	e->kind = kind;
+	e->object = object;
+	e->ops = ops;
+	e->bytes = bytes;
+	e->blocked_ns = ns;
+	snprintf(e->from_comm, sizeof(e->from_comm), "w%u", from);
+	snprintf(e->to_comm, sizeof(e->to_comm), "r%u", to);
+}
+
+/* 10 assertions: --peers' edge rows, the interval against the last
+ * reading, their sort, filter and text. */
+static void test_edges(void)
+{
+	struct graph_edge prev[2], cur[3];
+	struct top_frame f = {};
+	char line[512];
+	long long from, to, obj, ops, bytes, total;
+	char fc[32], tc[32], kind[16];
+	double ops_s, bytes_s, blk;
+
+	/* in graph_edges()' order: from, to, kind, object */
+	edge(&prev[0], 10, 11, "pipe", 7, 3, 300, 1000);
+	edge(&prev[1], 12, 13, "sem", 9, 1, 0, 0);
+	edge(&cur[0], 10, 11, "pipe", 7, 5, 800, 3000000);
+	edge(&cur[1], 10, 11, "unix", 4, 2, 20, 0);	/* new */
+	edge(&cur[2], 12, 13, "sem", 9, 1, 0, 0);	/* idle */
+	tap_ok(!top_frame_edges(&f, cur, 3, prev, 2) && f.nedges == 3 &&
+	       f.peers, "three edge rows");
+	tap_ok(f.edges[0].ops == 2 && f.edges[0].bytes == 500 &&
+	       f.edges[0].ns == 2999000 && f.edges[0].e.ops == 5,
+	       "an edge seen before: the interval's difference, the totals");
+	tap_ok(f.edges[1].ops == 2 && f.edges[1].bytes == 20,
+	       "a new edge: all of it is the interval's");
+	tap_ok(f.edges[2].ops == 0 && f.edges[2].e.ops == 1,
+	       "an idle edge: zeros, its total kept");
+	top_sort_edges(f.edges, f.nedges, TOP_SORT_BYTES, false);
+	tap_ok(f.edges[0].bytes == 500 && f.edges[1].bytes == 20,
+	       "sorted by the interval's bytes");
+	top_sort_edges(f.edges, f.nedges, TOP_SORT_EVENT, false);
+	tap_ok(!strcmp(f.edges[0].e.kind, "pipe") &&
+	       !strcmp(f.edges[2].e.kind, "unix"), "sorted by kind");
+	tap_ok(top_edge_matches(&f.edges[0], "r11") &&
+	       top_edge_matches(&f.edges[0], "w10") &&
+	       !top_edge_matches(&f.edges[0], "r13"),
+	       "the filter matches either end's name");
+	top_format_edge(line, sizeof(line), &f.edges[0], 0.5);
+	tap_ok(sscanf(line, "%lld %31s -> %lld %31s %15s %lld %lld %lf %lld %lf %lf %lld",
+		      &from, fc, &to, tc, kind, &obj, &ops, &ops_s, &bytes,
+		      &bytes_s, &blk, &total) == 12,
+	       "an edge row has its twelve columns: %s", line);
+	tap_ok(from == 10 && to == 11 && !strcmp(kind, "pipe") && obj == 7 &&
+	       ops == 2 && ops_s == 4.0 && bytes == 500 && bytes_s == 1000 &&
+	       blk > 2.998 && blk < 3.0 && total == 5,
+	       "... from, to, kind, object, the interval's numbers per 0.5 s");
+	top_format_edge_columns(line, sizeof(line));
+	tap_ok(strstr(line, "FROM COMM") && strstr(line, "TO COMM") &&
+	       strstr(line, "KIND"), "the edge titles");
+	top_frame_free(&f);
+}
+
 int main(void)
 {
-	tap_plan(37);
+	tap_plan(37 + 10);
 	test_frame();
 	test_text();
+	test_edges();
 	return tap_done();
 }
