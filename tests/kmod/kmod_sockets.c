@@ -16,9 +16,13 @@
  * Each socket's record is found by the inode fstat() gives, and its type,
  * state, holders and sleepers (pid, tid, what for, system call) checked;
  * then `ipcscope sockets` must show the same sleepers, text and JSON.
+ * Then the limits: with queue_limit=2, five tasks in accept() show as two
+ * and truncated=3 (lost_queue=3); with max_socks=1, one record, and every
+ * unix socket fd /proc shows is a holder of it or in lost_sock_fds.
  * Needs IPCSCOPE_KMOD (the module for the running kernel) and root.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -252,6 +256,143 @@ static void check_cli(const char *name, const struct stat *st, pid_t pid,
 	free(out);
 }
 
+/* Unix socket fds in every process's fd table, as /proc shows them. */
+static long proc_unix_fds(void)
+{
+	char line[512], path[300], link[64];
+	static unsigned long inos[65536];
+	long n = 0, ninos = 0, i;
+	struct dirent *de, *fe;
+	DIR *proc, *fds;
+	FILE *f;
+
+	f = fopen("/proc/net/unix", "r");
+	while (f && fgets(line, sizeof(line), f) && ninos < 65536) {
+		unsigned long ino;
+
+		/* Num RefCount Protocol Flags Type St Inode Path */
+		if (sscanf(line, "%*s %*s %*s %*s %*s %*s %lu", &ino) == 1)
+			inos[ninos++] = ino;
+	}
+	if (f)
+		fclose(f);
+	proc = opendir("/proc");
+	while (proc && (de = readdir(proc))) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fd", de->d_name);
+		fds = opendir(path);
+		while (fds && (fe = readdir(fds))) {
+			char fdpath[600];
+			ssize_t len;
+			unsigned long ino;
+
+			snprintf(fdpath, sizeof(fdpath), "%s/%s", path,
+				 fe->d_name);
+			len = readlink(fdpath, link, sizeof(link) - 1);
+			if (len <= 0)
+				continue;
+			link[len] = '\0';
+			if (sscanf(link, "socket:[%lu]", &ino) != 1)
+				continue;
+			for (i = 0; i < ninos && inos[i] != ino; i++)
+				;
+			n += i < ninos;
+		}
+		if (fds)
+			closedir(fds);
+	}
+	if (proc)
+		closedir(proc);
+	return n;
+}
+
+/* Items in a list value, 0 for "-". */
+static long count_items(const char *val)
+{
+	long n = 1;
+
+	if (!strcmp(val, "-"))
+		return 0;
+	for (; *val; val++)
+		n += *val == ',';
+	return n;
+}
+
+static void limits(void)
+{
+	char *text, *rec, val[4096];
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	long holders = 0, recs = 0, lost = -1, want;
+	const char *p;
+	struct stat st;
+	int l, i, ok;
+
+	/* queue_limit=2: five tasks asleep in accept(), two listed. */
+	kt_load_params_or_skip("queue_limit=2");
+	l = socket(AF_UNIX, SOCK_STREAM, 0);
+	snprintf(addr.sun_path + 1, sizeof(addr.sun_path) - 1,
+		 "ks-limit-%d", getpid());
+	if (l < 0 || bind(l, (struct sockaddr *)&addr, sizeof(addr)) ||
+	    listen(l, 4))
+		tap_bail("listener: %s", strerror(errno));
+	sock_stat(l, &st);
+	for (i = 0; i < 5; i++)
+		spawn("ks-acc5", &l, 1, do_accept);
+	rec = NULL;
+	for (i = 0; i < 600; i++) {
+		text = kt_read("sockets");
+		free(rec);
+		rec = text ? record_of(text, &st) : NULL;
+		ok = rec && kt_num(rec, "truncated") == 3 && text &&
+		     strstr(text, "\n# lost_sock_fds=0 lost_fds=0 lost_waiters=0 lost_queue=3 ");
+		free(text);
+		if (ok)
+			break;
+		sleep_ms(50);
+	}
+	ok = rec && !kt_field(rec, "sk_wait", val, sizeof(val)) &&
+	     count_items(val) == 2 && strstr(val, "/accept/accept/");
+	tap_ok(ok, "queue_limit=2: 2 of 5 tasks in accept() listed");
+	tap_is_int(rec ? kt_num(rec, "truncated") : -1, 3,
+		   "queue_limit=2: truncated=3");
+	tap_ok(i < 600, "queue_limit=2: the footer says lost_queue=3");
+	if (!ok || i == 600)
+		tap_diag("  %s", rec ? rec : "(none)");
+	free(rec);
+	for (i = 0; i < nchildren; i++)
+		kill(children[i], SIGKILL);
+	for (i = 0; i < nchildren; i++)
+		waitpid(children[i], NULL, 0);
+	nchildren = 0;
+	close(l);
+	if (kt_unload())
+		tap_bail("rmmod: %s", strerror(errno));
+
+	/* max_socks=1: one record; the other fds are counted. */
+	kt_load_params_or_skip("max_socks=1");
+	text = kt_read("sockets");
+	want = proc_unix_fds();
+	for (p = text; p && *p; p = strchr(p, '\n') + 1) {
+		if (!strncmp(p, "ino=", 4)) {
+			recs++;
+			if (!kt_field(p, "holders", val, sizeof(val)))
+				holders += count_items(val);
+		} else if (!strncmp(p, "# lost_sock_fds=", 16)) {
+			lost = atol(p + 16);
+		}
+		if (!strchr(p, '\n'))
+			break;
+	}
+	tap_is_int(recs, 1, "max_socks=1: one record");
+	tap_ok(lost > 0 && holders + lost == want,
+	       "max_socks=1: its %ld holders + lost_sock_fds=%ld = the %ld unix socket fds of /proc",
+	       holders, lost, want);
+	free(text);
+	if (kt_unload())
+		tap_bail("rmmod: %s", strerror(errno));
+}
+
 int main(void)
 {
 	int r[2], d[2], s[2], qs, qr, a, c, c1, keep[1], i, ok, e;
@@ -405,5 +546,7 @@ int main(void)
 	e = errno;
 	tap_ok(ok == 0, "rmmod ipcscope%s%s", ok ? ": " : "",
 	       ok ? strerror(e) : "");
+	nchildren = 0;
+	limits();
 	return tap_done();
 }
