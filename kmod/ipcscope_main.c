@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ipcscope: debugfs views of live pipes and FIFOs.
+ * ipcscope: debugfs views of live pipes and FIFOs, and of unix sockets.
  *
  *	/sys/kernel/debug/ipcscope/pipes	one line per pipe
  *	/sys/kernel/debug/ipcscope/waiters	one line per wait-queue entry
  *	/sys/kernel/debug/ipcscope/fds		one line per (pid, fd) pipe end
  *	/sys/kernel/debug/ipcscope/buffers	one line per used ring slot
  *	/sys/kernel/debug/ipcscope/summary	counts, one key=value per line
+ *	/sys/kernel/debug/ipcscope/sockets	one line per unix socket
  *
  * The format of each file is documented in Documentation/debugfs.rst and
  * starts with a "# ipcscope-<file> v<N>" line; N changes whenever a field
@@ -24,7 +25,9 @@
 #include <linux/err.h>
 #include <linux/kdev_t.h>
 #include <linux/module.h>
+#include <linux/net.h>
 #include <linux/seq_file.h>
+#include <net/tcp_states.h>
 
 #include "ipcscope.h"
 
@@ -35,6 +38,10 @@ static const char *const ips_how_name[IPS_HOW_MAX] = {
 	[IPS_HOW_POLL]	= "poll",
 	[IPS_HOW_EPOLL]	= "epoll",
 	[IPS_HOW_OTHER]	= "other",
+	[IPS_HOW_RECV]	= "recv",
+	[IPS_HOW_SEND]	= "send",
+	[IPS_HOW_ACCEPT] = "accept",
+	[IPS_HOW_CONNECT] = "connect",
 };
 
 static const char *const ips_mode_name[] = {
@@ -130,7 +137,7 @@ static void ips_show_waiter(struct seq_file *m, const struct ips_snap *s,
 	seq_printf(m, "pid=%d tid=%d comm=", w->pid, w->tid);
 	ips_put_comm(m, w->comm);
 	seq_putc(m, ' ');
-	ips_put_dev(m, &s->pipes[w->pipe]);
+	ips_put_dev(m, &s->pipes[w->obj]);
 	seq_printf(m, " queue=%s how=%s excl=%u func=%s\n",
 		   w->queue == IPS_RD_WAIT ? "rd_wait" : "wr_wait",
 		   ips_how_name[w->how], w->excl, s->fn_name[w->fn]);
@@ -145,7 +152,7 @@ static void ips_show_fd(struct seq_file *m, const struct ips_snap *s,
 		   ips_mode_name[h->mode]);
 	ips_put_comm(m, h->comm);
 	seq_putc(m, ' ');
-	ips_put_dev(m, &s->pipes[h->pipe]);
+	ips_put_dev(m, &s->pipes[h->obj]);
 	seq_putc(m, '\n');
 }
 
@@ -205,10 +212,118 @@ static void ips_bufs_footer(struct seq_file *m, const struct ips_snap *s)
 	seq_printf(m, "# lost_bufs=%u\n", s->lost_bufs);
 }
 
+static const char *ips_sock_type(u16 type)
+{
+	switch (type) {
+	case SOCK_STREAM:
+		return "stream";
+	case SOCK_DGRAM:
+		return "dgram";
+	case SOCK_SEQPACKET:
+		return "seqpacket";
+	}
+	return NULL;
+}
+
+static const char *ips_sock_state(u8 state)
+{
+	switch (state) {
+	case TCP_ESTABLISHED:
+		return "connected";
+	case TCP_LISTEN:
+		return "listening";
+	case TCP_CLOSE:
+		return "unconnected";
+	}
+	return NULL;
+}
+
+/* A function's name up to " [module]": a value holds no space. */
+static void ips_put_fn(struct seq_file *m, const char *name)
+{
+	seq_printf(m, "%.*s", (int)strcspn(name, " "), name);
+}
+
+/* A socket's sleepers on one queue: PID/TID/HOW/SYSCALL/FUNC/COMM,... */
+static void ips_put_sleepers(struct seq_file *m, const struct ips_snap *s,
+			     const struct ips_sock *k, u8 queue)
+{
+	const struct ips_waiter *w;
+	bool first = true;
+	u32 i;
+
+	for (i = 0; i < k->nr_waiters; i++) {
+		w = &s->waiters[k->first_waiter + i];
+		if (w->queue != queue)
+			continue;
+		seq_printf(m, "%s%d/%d/%s/%s/", first ? "" : ",", w->pid,
+			   w->tid, ips_how_name[w->how],
+			   ips_syscall_name(w->syscall));
+		ips_put_fn(m, s->fn_name[w->fn]);
+		seq_putc(m, '/');
+		ips_put_comm(m, w->comm);
+		first = false;
+	}
+	if (first)
+		seq_putc(m, '-');
+}
+
+static void ips_show_sock(struct seq_file *m, const struct ips_snap *s,
+			  u32 idx)
+{
+	const struct ips_sock *k = &s->socks[idx];
+	const char *type = ips_sock_type(k->type);
+	const char *state = ips_sock_state(k->state);
+	const struct ips_holder *h;
+	u32 i;
+
+	seq_printf(m, "ino=%lu dev=%u:%u type=", k->ino, MAJOR(k->dev),
+		   MINOR(k->dev));
+	if (type)
+		seq_puts(m, type);
+	else
+		seq_printf(m, "%u", k->type);
+	seq_puts(m, " state=");
+	if (state)
+		seq_puts(m, state);
+	else
+		seq_printf(m, "%u", k->state);
+	seq_puts(m, " holders=");
+	for (i = k->first_holder; i != IPS_NONE; i = h->next) {
+		h = &s->holders[i];
+		seq_printf(m, "%s%d/%u/", i == k->first_holder ? "" : ",",
+			   h->pid, h->fd);
+		ips_put_comm(m, h->comm);
+	}
+	if (k->first_holder == IPS_NONE)
+		seq_putc(m, '-');
+	seq_puts(m, " sk_wait=");
+	ips_put_sleepers(m, s, k, IPS_SK_WAIT);
+	seq_puts(m, " peer_wait=");
+	ips_put_sleepers(m, s, k, IPS_PEER_WAIT);
+	seq_printf(m, " truncated=%u\n", k->truncated);
+}
+
+static u32 ips_nr_socks(const struct ips_snap *s)
+{
+	return s->nr_socks;
+}
+
+/* What the caps and bounds left out of this very snapshot. */
+static void ips_socks_footer(struct seq_file *m, const struct ips_snap *s)
+{
+	seq_printf(m, "# lost_sock_fds=%u lost_fds=%u lost_waiters=%u",
+		   s->lost_sock_fds, s->lost_fds, s->lost_waiters);
+	seq_printf(m, " lost_queue=%llu lost_queue_uncounted=%u",
+		   s->lost_queue, s->lost_queue_uncounted);
+	seq_printf(m, " lost_fd_tables=%u tasks=%u fd_tables=%u scan_ns=%llu\n",
+		   s->lost_fd_tables, s->nr_tasks, s->nr_tables, s->scan_ns);
+}
+
 /* One record-per-line view of a snapshot. */
 struct ips_view {
 	const char *header;
-	bool bufs;		/* needs the ring slots in the snapshot */
+	enum ips_kind kind;	/* what the snapshot must hold */
 	u32 (*count)(const struct ips_snap *s);
 	void (*show)(struct seq_file *m, const struct ips_snap *s, u32 idx);
 	void (*footer)(struct seq_file *m, const struct ips_snap *s);
@@ -234,10 +349,18 @@ static const struct ips_view ips_fds_view = {
 
 static const struct ips_view ips_bufs_view = {
 	.header	= "# ipcscope-buffers v1\n",
-	.bufs	= true,
+	.kind	= IPS_PIPE_BUFS,
 	.count	= ips_nr_bufs,
 	.show	= ips_show_buf,
 	.footer	= ips_bufs_footer,
+};
+
+static const struct ips_view ips_socks_view = {
+	.header	= "# ipcscope-sockets v1\n",
+	.kind	= IPS_SOCKS,
+	.count	= ips_nr_socks,
+	.show	= ips_show_sock,
+	.footer	= ips_socks_footer,
 };
 
 /* The cursor is an index into the snapshot: nothing to pin or unlock. */
@@ -300,7 +423,7 @@ static int ips_open(struct inode *inode, struct file *file)
 	struct ips_iter *it;
 	struct ips_snap *s;
 
-	s = ips_snap_build(file, view->bufs);
+	s = ips_snap_build(file, view->kind);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	it = __seq_open_private(file, &ips_seq_ops, sizeof(*it));
@@ -332,7 +455,7 @@ static const struct file_operations ips_fops = {
 
 static int ips_summary_show(struct seq_file *m, void *unused)
 {
-	u32 how[IPS_HOW_MAX] = {}, queue[2] = {};
+	u32 how[IPS_HOW_MAX] = {}, queue[IPS_QUEUE_MAX] = {};
 	const struct ips_snap *s = m->private;
 	u64 bytes = 0, capacity = 0;
 	u32 fifos = 0, full = 0, i;
@@ -364,7 +487,7 @@ static int ips_summary_show(struct seq_file *m, void *unused)
 	seq_printf(m, "waiters=%u\n", s->nr_waiters);
 	seq_printf(m, "rd_wait=%u\n", queue[IPS_RD_WAIT]);
 	seq_printf(m, "wr_wait=%u\n", queue[IPS_WR_WAIT]);
-	for (i = 0; i < IPS_HOW_MAX; i++)
+	for (i = 0; i < IPS_HOW_PIPE_MAX; i++)
 		seq_printf(m, "how_%s=%u\n", ips_how_name[i], how[i]);
 	seq_printf(m, "lost_waiters=%u\n", s->lost_waiters);
 	seq_printf(m, "lost_queue=%llu\n", s->lost_queue);
@@ -384,7 +507,7 @@ static int ips_summary_open(struct inode *inode, struct file *file)
 	struct ips_snap *s;
 	int err;
 
-	s = ips_snap_build(file, false);
+	s = ips_snap_build(file, IPS_PIPES);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	err = single_open(file, ips_summary_show, s);
@@ -423,6 +546,8 @@ static int __init ips_init(void)
 	debugfs_create_file("buffers", 0400, ips_dir, (void *)&ips_bufs_view,
 			    &ips_fops);
 	debugfs_create_file("summary", 0400, ips_dir, NULL, &ips_summary_fops);
+	debugfs_create_file("sockets", 0400, ips_dir, (void *)&ips_socks_view,
+			    &ips_fops);
 	return 0;
 }
 
@@ -434,6 +559,6 @@ static void __exit ips_exit(void)
 module_init(ips_init);
 module_exit(ips_exit);
 
-MODULE_DESCRIPTION("ipcscope: debugfs views of live pipes and their waiters");
+MODULE_DESCRIPTION("ipcscope: debugfs views of live pipes, unix sockets and their waiters");
 MODULE_AUTHOR("ipcscope developers");
 MODULE_LICENSE("GPL");

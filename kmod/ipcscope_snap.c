@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Build a snapshot of every pipe and FIFO that some process holds open.
+ * Build a snapshot of every pipe and FIFO, or of every unix socket, that some
+ * process holds open.
  *
  * The kernel keeps no list of pipes, so they are found the way lsof finds
  * them: walk every thread group, and every fd table, looking for files whose
@@ -44,6 +45,17 @@
  *     task_lock() must not be taken here (an IRQ-unsafe lock inside an
  *     IRQ-safe one), so comm is copied racily, as tracepoints do.
  *
+ * Unix sockets (IPS_SOCKS) are found by the same walk: files whose
+ * sock_from_file() is a socket with an AF_UNIX sk.  A pinned file keeps its
+ * struct socket, and the sk that sock->sk points to, alive: both are only
+ * released by the file's last fput() (sock_close()).  The snapshot reads
+ * sk_type and sk_state with READ_ONCE(), as unix_poll() does, and copies
+ * two wait queues, each under its own spinlock as in step 5: the socket's
+ * own (sock->wq.wait, which sk_sleep() points to), where recv(), send()
+ * and accept() sleep, and unix_sock->peer_wait, where connect() waits for
+ * room in a listener's backlog and a datagram send() for room in its
+ * receiver's queue.  No socket lock is taken.
+ *
  * Nothing sleeps under a spinlock, nothing is allocated under a lock other
  * tasks wait for, no lock is held across a return to the caller, and each
  * lock is held for one bounded piece of work: one round of an fd table,
@@ -63,6 +75,7 @@
 #include <linux/magic.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/net.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/pipe_fs_i.h>
@@ -70,9 +83,15 @@
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/wait.h>
+#include <net/af_unix.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+#include <asm/syscall.h>
+#include <asm/unistd.h>
 
 #include "ipcscope.h"
 
@@ -105,6 +124,9 @@ MODULE_PARM_DESC(max_waiters, "wait-queue entries per snapshot, at most");
 static unsigned int max_bufs = 1U << 20;
 module_param(max_bufs, uint, 0444);
 MODULE_PARM_DESC(max_bufs, "ring slots per snapshot (buffers), at most");
+static unsigned int max_socks = 1U << 18;
+module_param(max_socks, uint, 0444);
+MODULE_PARM_DESC(max_socks, "unix sockets per snapshot, at most");
 
 static u32 ips_cap(unsigned int param)
 {
@@ -112,6 +134,7 @@ static u32 ips_cap(unsigned int param)
 }
 
 struct ips_batch {
+	bool socks;		/* collect unix sockets, not pipes */
 	unsigned int n;
 	unsigned int visited;
 	unsigned int next_fd;
@@ -188,6 +211,34 @@ static int ips_grow(void **arr, u32 *max, size_t size, u32 need, u32 cap)
 	return 0;
 }
 
+/* The records of a snapshot: its pipes, or its sockets. */
+static u32 ips_nr_objs(const struct ips_snap *s)
+{
+	return s->kind == IPS_SOCKS ? s->nr_socks : s->nr_pipes;
+}
+
+static const void *ips_obj_key(const struct ips_snap *s, u32 i)
+{
+	return s->kind == IPS_SOCKS ? s->socks[i].key : s->pipes[i].key;
+}
+
+static bool ips_obj_is(const struct ips_snap *s, u32 i, const void *key,
+		       const struct inode *inode)
+{
+	unsigned long ino;
+	dev_t dev;
+
+	if (s->kind == IPS_SOCKS) {
+		ino = s->socks[i].ino;
+		dev = s->socks[i].dev;
+	} else {
+		ino = s->pipes[i].ino;
+		dev = s->pipes[i].dev;
+	}
+	return ips_obj_key(s, i) == key && ino == inode->i_ino &&
+	       dev == inode->i_sb->s_dev;
+}
+
 static u32 ips_slot(const struct ips_snap *s, const void *key)
 {
 	return hash_ptr(key, ilog2(s->hash_size));
@@ -204,8 +255,8 @@ static int ips_rehash(struct ips_snap *s)
 	kvfree(s->hash);
 	s->hash = h;
 	s->hash_size = size;
-	for (i = 0; i < s->nr_pipes; i++) {
-		j = ips_slot(s, s->pipes[i].key);
+	for (i = 0; i < ips_nr_objs(s); i++) {
+		j = ips_slot(s, ips_obj_key(s, i));
 		while (h[j])
 			j = (j + 1) & (size - 1);
 		h[j] = i + 1;
@@ -214,9 +265,10 @@ static int ips_rehash(struct ips_snap *s)
 }
 
 /*
- * Find the record of a pipe, or the hash slot for a new one.  The key is the
- * pipe_inode_info's address plus the inode, so that a pipe freed during the
- * scan and another one allocated at the same address stay apart.
+ * Find the record of a pipe (or socket), or the hash slot for a new one.  The
+ * key is the pipe_inode_info's (struct socket's) address plus the inode, so
+ * that a pipe freed during the scan and another one allocated at the same
+ * address stay apart.
  */
 static u32 ips_find(struct ips_snap *s, const void *key,
 		    const struct inode *inode, u32 *slot)
@@ -225,10 +277,7 @@ static u32 ips_find(struct ips_snap *s, const void *key,
 	u32 i;
 
 	while ((i = s->hash[j])) {
-		const struct ips_pipe *p = &s->pipes[i - 1];
-
-		if (p->key == key && p->ino == inode->i_ino &&
-		    p->dev == inode->i_sb->s_dev)
+		if (ips_obj_is(s, i - 1, key, inode))
 			return i - 1;
 		j = (j + 1) & (s->hash_size - 1);
 	}
@@ -256,7 +305,48 @@ static u8 ips_fn_index(struct ips_snap *s, const void *func)
 	return s->nr_fn++;
 }
 
-/* What one copy of a pipe's two queues found. */
+/*
+ * receiver_wake_function() is static in net/core/datagram.c: the wake
+ * function of __skb_wait_for_more_packets(), where unix datagram and
+ * seqpacket recv() and accept() sleep.  Its wait entry is made by
+ * DEFINE_WAIT_FUNC(), so ->private is the sleeping task, as for
+ * autoremove_wake_function(), which it ends by calling.  Its address is
+ * learnt by symbol name the first time an entry with it is seen (see
+ * ips_sock_inspect()), then trusted like the three exported ones.
+ */
+static wait_queue_func_t ips_recv_wake;
+
+/*
+ * The system call of task @t, asleep with wait entry @we on a queue whose
+ * lock the caller holds.  Read only when @we lies on @t's own stack, as
+ * DEFINE_WAIT() entries do: then the stack is alive while @we is queued,
+ * since @t takes the same lock to dequeue it before returning.  Its user
+ * registers as saved at system call entry (task_pt_regs()) do not change
+ * while it sleeps.  Only x86-64 tasks that entered a 64-bit system call
+ * are read; io_uring workers and kernel threads have no user registers.
+ */
+static int ips_task_syscall(struct task_struct *t,
+			    const struct wait_queue_entry *we)
+{
+#ifdef CONFIG_X86_64
+	const void *stack = task_stack_page(t);
+	struct pt_regs *regs;
+
+	if (t->flags & (PF_KTHREAD | PF_IO_WORKER))
+		return IPS_NO_SYSCALL;
+	if (!stack || (const void *)we < stack ||
+	    (const void *)we >= stack + THREAD_SIZE)
+		return IPS_NO_SYSCALL;
+	regs = task_pt_regs(t);
+	if (regs->cs != __USER_CS)
+		return IPS_NO_SYSCALL;
+	return syscall_get_nr(t, regs);
+#else
+	return IPS_NO_SYSCALL;
+#endif
+}
+
+/* What one copy of an object's two queues found. */
 struct ips_walk {
 	u32 need;		/* entries within queue_limit */
 	u32 truncated;		/* entries past it, counted */
@@ -269,11 +359,12 @@ struct ips_walk {
  * ->need, and the caller grows the array and copies again.  Entries past
  * queue_limit are counted up to IPS_QUEUE_COUNT, then the walk stops.
  */
-static void ips_copy_queue(struct ips_snap *s, u32 pidx,
+static void ips_copy_queue(struct ips_snap *s, u32 idx,
 			   struct wait_queue_head *wqh, u8 queue,
 			   struct ips_walk *walk)
 {
 	wait_queue_func_t pollwake = READ_ONCE(ips_pollwake);
+	wait_queue_func_t recv_wake = READ_ONCE(ips_recv_wake);
 	u32 limit = min_t(u32, queue_limit, IPS_QUEUE_COUNT);
 	struct wait_queue_entry *we;
 	unsigned long flags;
@@ -304,27 +395,33 @@ static void ips_copy_queue(struct ips_snap *s, u32 pidx,
 			continue;
 		w = &s->waiters[s->nr_waiters++];
 		w->func = we->func;
-		w->pipe = pidx;
+		w->obj = idx;
 		w->queue = queue;
 		w->excl = !!(we->flags & WQ_FLAG_EXCLUSIVE);
 		w->how = IPS_HOW_OTHER;	/* else told apart by name later */
+		w->syscall = IPS_NO_SYSCALL;
 		/*
-		 * These three wake functions are defined to take ->private
-		 * as the task to wake.  pipe_read() and pipe_write() sleep in
+		 * These wake functions are defined to take ->private as the
+		 * task to wake.  pipe_read() and pipe_write() sleep in
 		 * wait_event_interruptible_exclusive(): autoremove, exclusive.
 		 * Non-exclusive task waits are splice/tee (pipe_wait_*()) and
-		 * FIFO opens waiting for a partner (wait_for_partner()).
+		 * FIFO opens waiting for a partner (wait_for_partner()).  A
+		 * socket's task waits are told apart after the copy, in
+		 * ips_sock_how(): "wait" until then.
 		 */
 		if (we->func == autoremove_wake_function ||
 		    we->func == default_wake_function ||
-		    we->func == woken_wake_function) {
+		    we->func == woken_wake_function ||
+		    (recv_wake && we->func == recv_wake)) {
 			t = we->private;
-			if (!w->excl)
+			if (!w->excl || queue >= IPS_SK_WAIT)
 				w->how = IPS_HOW_WAIT;
 			else if (queue == IPS_RD_WAIT)
 				w->how = IPS_HOW_READ;
 			else
 				w->how = IPS_HOW_WRITE;
+			if (queue >= IPS_SK_WAIT)
+				w->syscall = ips_task_syscall(t, we);
 		} else if (pollwake && we->func == pollwake &&
 			   container_of(we, struct poll_table_entry,
 					wait)->wait_address == wqh) {
@@ -381,7 +478,7 @@ static void ips_read_ring(struct ips_snap *s, u32 pidx,
 
 		pb = &pipe->bufs[(p->tail + i) & mask];
 		p->bytes += pb->len;
-		if (!s->want_bufs)
+		if (s->kind != IPS_PIPE_BUFS)
 			continue;
 		/* Room was made before the locks; a cap or grown ring cuts. */
 		if (s->nr_bufs == s->max_bufs) {
@@ -423,52 +520,82 @@ static int ips_lock_pipe(struct ips_snap *s, struct pipe_inode_info *pipe)
 	return 1;
 }
 
-/* Copy both wait queues of a pipe, growing the array with no lock held. */
-static int ips_copy_waiters(struct ips_snap *s, u32 pidx,
-			    struct pipe_inode_info *pipe)
+/* Where an object's waiters ended up in the snapshot. */
+struct ips_span {
+	u32 first;
+	u32 nr;
+	u32 truncated;
+};
+
+/*
+ * Copy an object's two wait queues, @wq[0] as @queue[0] and @wq[1] as
+ * @queue[1], growing the array with no lock held.
+ */
+static int ips_copy_waiters(struct ips_snap *s, u32 idx,
+			    struct wait_queue_head *const wq[2],
+			    const u8 queue[2], struct ips_span *span)
 {
-	struct ips_pipe *p = &s->pipes[pidx];
 	u32 cap = ips_cap(max_waiters);
 	struct ips_walk walk;
 	unsigned int tries;
 	int err;
 
-	p->first_waiter = s->nr_waiters;
+	span->first = s->nr_waiters;
 	for (tries = 0; ; tries++) {
 		memset(&walk, 0, sizeof(walk));
-		s->nr_waiters = p->first_waiter;
-		ips_copy_queue(s, pidx, &pipe->rd_wait, IPS_RD_WAIT, &walk);
-		ips_copy_queue(s, pidx, &pipe->wr_wait, IPS_WR_WAIT, &walk);
-		if (p->first_waiter + walk.need <= s->max_waiters)
+		s->nr_waiters = span->first;
+		ips_copy_queue(s, idx, wq[0], queue[0], &walk);
+		ips_copy_queue(s, idx, wq[1], queue[1], &walk);
+		if (span->first + walk.need <= s->max_waiters)
 			break;
 		if (tries == IPS_TRIES || s->max_waiters >= cap) {
-			s->lost_waiters += p->first_waiter + walk.need -
+			s->lost_waiters += span->first + walk.need -
 					   s->nr_waiters;
 			break;
 		}
 		err = ips_grow((void **)&s->waiters, &s->max_waiters,
 			       sizeof(*s->waiters),
-			       p->first_waiter + walk.need * 2, cap);
+			       span->first + walk.need * 2, cap);
 		if (err)
 			return err;
 	}
-	p->nr_waiters = s->nr_waiters - p->first_waiter;
-	p->truncated = walk.truncated + walk.need - p->nr_waiters;
+	span->nr = s->nr_waiters - span->first;
+	span->truncated = walk.truncated + walk.need - span->nr;
 	s->lost_queue += walk.truncated;
 	s->lost_queue_uncounted += walk.uncounted;
 	return 0;
 }
 
+/* Name the wake functions of waiters[first ...]; epoll's by its name. */
+static void ips_name_waiters(struct ips_snap *s, u32 first)
+{
+	u32 i;
+
+	for (i = first; i < s->nr_waiters; i++) {
+		struct ips_waiter *w = &s->waiters[i];
+
+		w->fn = ips_fn_index(s, w->func);
+		if (w->how == IPS_HOW_OTHER &&
+		    !strcmp(s->fn_name[w->fn], "ep_poll_callback"))
+			w->how = IPS_HOW_EPOLL;
+	}
+}
+
 static int ips_inspect(struct ips_snap *s, u32 pidx, struct file *file)
 {
+	static const u8 queue[2] = { IPS_RD_WAIT, IPS_WR_WAIT };
 	struct pipe_inode_info *pipe = file->private_data;
+	struct wait_queue_head *const wq[2] = {
+		&pipe->rd_wait, &pipe->wr_wait
+	};
 	struct inode *inode = file_inode(file);
 	struct ips_pipe *p = &s->pipes[pidx];
+	struct ips_span span;
 	int locked, err;
 	unsigned int i;
 
 	/* Nothing is allocated while another task may wait for the mutex. */
-	if (s->want_bufs) {
+	if (s->kind == IPS_PIPE_BUFS) {
 		err = ips_grow((void **)&s->bufs, &s->max_bufs,
 			       sizeof(*s->bufs),
 			       s->nr_bufs + READ_ONCE(pipe->ring_size),
@@ -499,62 +626,245 @@ static int ips_inspect(struct ips_snap *s, u32 pidx, struct file *file)
 	p->files = pipe->files;
 	spin_unlock(&inode->i_lock);
 
-	err = ips_copy_waiters(s, pidx, pipe);
+	err = ips_copy_waiters(s, pidx, wq, queue, &span);
 	if (err)
 		return err;
+	p->first_waiter = span.first;
+	p->nr_waiters = span.nr;
+	p->truncated = span.truncated;
 
 	for (i = p->first_buf; i < p->first_buf + p->nr_bufs; i++)
 		s->bufs[i].fn = ips_fn_index(s, s->bufs[i].ops);
-	for (i = p->first_waiter; i < s->nr_waiters; i++) {
+	ips_name_waiters(s, p->first_waiter);
+	return 0;
+}
+
+/* A system call's name, and what a socket sleeper in it waits for. */
+struct ips_syscall {
+	int nr;
+	u8 how;
+	const char *name;
+};
+
+static const struct ips_syscall ips_syscalls[] = {
+#ifdef CONFIG_X86_64
+	{ __NR_read,		IPS_HOW_RECV,		"read" },
+	{ __NR_readv,		IPS_HOW_RECV,		"readv" },
+	{ __NR_recvfrom,	IPS_HOW_RECV,		"recvfrom" },
+	{ __NR_recvmsg,		IPS_HOW_RECV,		"recvmsg" },
+	{ __NR_recvmmsg,	IPS_HOW_RECV,		"recvmmsg" },
+	{ __NR_write,		IPS_HOW_SEND,		"write" },
+	{ __NR_writev,		IPS_HOW_SEND,		"writev" },
+	{ __NR_sendto,		IPS_HOW_SEND,		"sendto" },
+	{ __NR_sendmsg,		IPS_HOW_SEND,		"sendmsg" },
+	{ __NR_sendmmsg,	IPS_HOW_SEND,		"sendmmsg" },
+	{ __NR_sendfile,	IPS_HOW_SEND,		"sendfile" },
+	{ __NR_accept,		IPS_HOW_ACCEPT,		"accept" },
+	{ __NR_accept4,		IPS_HOW_ACCEPT,		"accept4" },
+	{ __NR_connect,		IPS_HOW_CONNECT,	"connect" },
+	{ __NR_splice,		IPS_HOW_WAIT,		"splice" },
+	{ __NR_poll,		IPS_HOW_POLL,		"poll" },
+	{ __NR_ppoll,		IPS_HOW_POLL,		"ppoll" },
+	{ __NR_select,		IPS_HOW_POLL,		"select" },
+	{ __NR_pselect6,	IPS_HOW_POLL,		"pselect6" },
+	{ __NR_io_uring_enter,	IPS_HOW_OTHER,		"io_uring_enter" },
+#endif
+};
+
+static const struct ips_syscall *ips_syscall(int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ips_syscalls); i++)
+		if (ips_syscalls[i].nr == nr)
+			return &ips_syscalls[i];
+	return NULL;
+}
+
+/**
+ * ips_syscall_name() - name a sleeper's system call
+ * @nr: &ips_waiter.syscall
+ *
+ * Return: its name; "-" if it could not be read, "?" if it is not one the
+ * module names.
+ */
+const char *ips_syscall_name(int nr)
+{
+	const struct ips_syscall *sc;
+
+	if (nr == IPS_NO_SYSCALL)
+		return "-";
+	sc = ips_syscall(nr);
+	return sc ? sc->name : "?";
+}
+
+/*
+ * What a task asleep on a unix socket waits for, from where it sleeps
+ * (net/unix/af_unix.c, net/core/datagram.c, net/core/sock.c; the same in
+ * 6.1, 6.12 and 7.x):
+ *
+ *  - the socket's own queue, receiver_wake_function(), exclusive:
+ *    __skb_wait_for_more_packets(), reached from accept() on a listener
+ *    (unix_accept()) and from recv() on a datagram or seqpacket socket;
+ *  - the socket's own queue, autoremove_wake_function(), not exclusive:
+ *    unix_stream_data_wait() (a stream recv(), or splice() from it) and
+ *    sock_wait_for_wmem() (a send() out of send buffer) both sleep so;
+ *    only the system call the task is in tells them apart;
+ *  - peer_wait, exclusive: unix_wait_for_peer(), reached from connect()
+ *    to a listener whose backlog is full, and from a datagram send() to a
+ *    socket whose receive queue is full.
+ *
+ * Anything else stays "wait".
+ */
+static u8 ips_sock_how(const struct ips_snap *s, const struct ips_sock *k,
+		       const struct ips_waiter *w)
+{
+	const struct ips_syscall *sc = ips_syscall(w->syscall);
+	wait_queue_func_t recv_wake = READ_ONCE(ips_recv_wake);
+
+	if (w->queue == IPS_PEER_WAIT)
+		return !w->excl ? IPS_HOW_WAIT :
+		       k->state == TCP_LISTEN ? IPS_HOW_CONNECT : IPS_HOW_SEND;
+	if (recv_wake && w->func == recv_wake && w->excl)
+		return k->state == TCP_LISTEN ? IPS_HOW_ACCEPT : IPS_HOW_RECV;
+	if (w->func == autoremove_wake_function && !w->excl && sc &&
+	    (sc->how == IPS_HOW_RECV || sc->how == IPS_HOW_SEND))
+		return sc->how;
+	return IPS_HOW_WAIT;
+}
+
+/* Copy the two wait queues of a unix socket, whose file is pinned. */
+static int ips_sock_inspect(struct ips_snap *s, u32 idx, struct socket *sock)
+{
+	static const u8 queue[2] = { IPS_SK_WAIT, IPS_PEER_WAIT };
+	struct sock *sk = sock->sk;
+	struct wait_queue_head *const wq[2] = {
+		&sock->wq.wait, &unix_sk(sk)->peer_wait
+	};
+	struct ips_sock *k = &s->socks[idx];
+	u32 lost_waiters = s->lost_waiters;
+	u64 lost_queue = s->lost_queue;
+	u32 uncounted = s->lost_queue_uncounted;
+	struct ips_span span;
+	bool learnt = false;
+	u32 i;
+	int err;
+
+again:
+	err = ips_copy_waiters(s, idx, wq, queue, &span);
+	if (err)
+		return err;
+	ips_name_waiters(s, span.first);
+	for (i = span.first; i < s->nr_waiters; i++) {
 		struct ips_waiter *w = &s->waiters[i];
 
-		w->fn = ips_fn_index(s, w->func);
-		if (w->how == IPS_HOW_OTHER &&
-		    !strcmp(s->fn_name[w->fn], "ep_poll_callback"))
-			w->how = IPS_HOW_EPOLL;
+		/*
+		 * A module's function is named "name [module]": only the
+		 * core kernel's receiver_wake_function() matches.
+		 */
+		if (!learnt && !READ_ONCE(ips_recv_wake) &&
+		    !strcmp(s->fn_name[w->fn], "receiver_wake_function")) {
+			/* Trusted from now on; copy again to see its task. */
+			WRITE_ONCE(ips_recv_wake, (wait_queue_func_t)w->func);
+			learnt = true;
+			s->nr_waiters = span.first;
+			s->lost_waiters = lost_waiters;
+			s->lost_queue = lost_queue;
+			s->lost_queue_uncounted = uncounted;
+			goto again;
+		}
+	}
+	k->first_waiter = span.first;
+	k->nr_waiters = span.nr;
+	k->truncated = span.truncated;
+	for (i = span.first; i < s->nr_waiters; i++) {
+		struct ips_waiter *w = &s->waiters[i];
+
+		if (w->how == IPS_HOW_WAIT)
+			w->how = ips_sock_how(s, k, w);
 	}
 	return 0;
 }
 
-/* One pinned pipe file of a scanned fd table. */
+/* A new record for the pipe or socket of @file: its index, or IPS_NONE. */
+static int ips_new_obj(struct ips_snap *s, struct file *file, const void *key,
+		       u32 slot, u32 *idx)
+{
+	struct inode *inode = file_inode(file);
+	struct ips_pipe *p;
+	struct ips_sock *k;
+	int err;
+
+	if (s->kind == IPS_SOCKS) {
+		struct socket *sock = (struct socket *)key;
+
+		if (s->nr_socks >= ips_cap(max_socks)) {
+			s->lost_sock_fds++;
+			*idx = IPS_NONE;
+			return 0;
+		}
+		err = ips_grow((void **)&s->socks, &s->max_socks,
+			       sizeof(*s->socks), s->nr_socks + 1,
+			       ips_cap(max_socks));
+		if (err)
+			return err;
+		*idx = s->nr_socks++;
+		s->hash[slot] = *idx + 1;
+		k = &s->socks[*idx];
+		memset(k, 0, sizeof(*k));
+		k->key = key;
+		k->ino = inode->i_ino;
+		k->dev = inode->i_sb->s_dev;
+		/* Lockless, as unix_poll() reads them. */
+		k->type = READ_ONCE(sock->sk->sk_type);
+		k->state = READ_ONCE(sock->sk->sk_state);
+		k->first_holder = IPS_NONE;
+		k->last_holder = IPS_NONE;
+		return ips_sock_inspect(s, *idx, sock);
+	}
+
+	if (s->nr_pipes >= ips_cap(max_pipes)) {
+		s->lost_pipe_fds++;
+		*idx = IPS_NONE;
+		return 0;
+	}
+	err = ips_grow((void **)&s->pipes, &s->max_pipes, sizeof(*s->pipes),
+		       s->nr_pipes + 1, ips_cap(max_pipes));
+	if (err)
+		return err;
+	*idx = s->nr_pipes++;
+	s->hash[slot] = *idx + 1;
+	p = &s->pipes[*idx];
+	memset(p, 0, sizeof(*p));
+	p->key = key;
+	p->ino = inode->i_ino;
+	p->dev = inode->i_sb->s_dev;
+	p->fifo = inode->i_sb->s_magic != PIPEFS_MAGIC;
+	p->first_holder = IPS_NONE;
+	p->last_holder = IPS_NONE;
+	return ips_inspect(s, *idx, file);
+}
+
+/* One pinned pipe or socket file of a scanned fd table. */
 static int ips_add(struct ips_snap *s, struct file *file, unsigned int fd,
 		   pid_t pid, const char *comm)
 {
-	struct pipe_inode_info *pipe = file->private_data;
-	struct inode *inode = file_inode(file);
+	/* The pipe_inode_info, or the struct socket. */
+	const void *key = file->private_data;
+	u32 *first, *last, *nr;
 	struct ips_holder *h;
-	struct ips_pipe *p;
 	u32 idx, slot;
 	int err;
 
-	if (s->nr_pipes * 2 >= s->hash_size) {
+	if (ips_nr_objs(s) * 2 >= s->hash_size) {
 		err = ips_rehash(s);
 		if (err)
 			return err;
 	}
-	idx = ips_find(s, pipe, inode, &slot);
+	idx = ips_find(s, key, file_inode(file), &slot);
 	if (idx == IPS_NONE) {
-		if (s->nr_pipes >= ips_cap(max_pipes)) {
-			s->lost_pipe_fds++;
-			return 0;
-		}
-		err = ips_grow((void **)&s->pipes, &s->max_pipes,
-			       sizeof(*s->pipes), s->nr_pipes + 1,
-			       ips_cap(max_pipes));
-		if (err)
-			return err;
-		idx = s->nr_pipes++;
-		s->hash[slot] = idx + 1;
-		p = &s->pipes[idx];
-		memset(p, 0, sizeof(*p));
-		p->key = pipe;
-		p->ino = inode->i_ino;
-		p->dev = inode->i_sb->s_dev;
-		p->fifo = inode->i_sb->s_magic != PIPEFS_MAGIC;
-		p->first_holder = IPS_NONE;
-		p->last_holder = IPS_NONE;
-		err = ips_inspect(s, idx, file);
-		if (err)
+		err = ips_new_obj(s, file, key, slot, &idx);
+		if (err || idx == IPS_NONE)
 			return err;
 	}
 
@@ -568,7 +878,7 @@ static int ips_add(struct ips_snap *s, struct file *file, unsigned int fd,
 	if (err)
 		return err;
 	h = &s->holders[s->nr_holders];
-	h->pipe = idx;
+	h->obj = idx;
 	h->next = IPS_NONE;
 	h->pid = pid;
 	h->fd = fd;
@@ -576,13 +886,21 @@ static int ips_add(struct ips_snap *s, struct file *file, unsigned int fd,
 		  (file->f_mode & FMODE_WRITE ? IPS_MODE_W : 0);
 	memcpy(h->comm, comm, sizeof(h->comm));
 
-	p = &s->pipes[idx];
-	if (p->last_holder == IPS_NONE)
-		p->first_holder = s->nr_holders;
+	if (s->kind == IPS_SOCKS) {
+		first = &s->socks[idx].first_holder;
+		last = &s->socks[idx].last_holder;
+		nr = &s->socks[idx].nr_holders;
+	} else {
+		first = &s->pipes[idx].first_holder;
+		last = &s->pipes[idx].last_holder;
+		nr = &s->pipes[idx].nr_holders;
+	}
+	if (*last == IPS_NONE)
+		*first = s->nr_holders;
 	else
-		s->holders[p->last_holder].next = s->nr_holders;
-	p->last_holder = s->nr_holders;
-	p->nr_holders++;
+		s->holders[*last].next = s->nr_holders;
+	*last = s->nr_holders;
+	(*nr)++;
 	s->nr_holders++;
 	return 0;
 }
@@ -593,17 +911,30 @@ static int ips_add(struct ips_snap *s, struct file *file, unsigned int fd,
  * a pipe end when its inode is a FIFO (i_pipe shares storage with i_cdev,
  * so the mode is checked first) and it was opened through fifo_open(),
  * which sets ->private_data to inode->i_pipe; O_PATH files are not opened
- * and hold no pipe.  Both fields are stable while the file is open.
+ * and hold no pipe.  Both fields are stable while the file is open.  A
+ * file is a unix socket when sock_from_file() finds a socket behind it
+ * (its f_op is socket_file_ops) whose sk is AF_UNIX: sock->sk is set
+ * before the file is installed and cleared only by its release.
  */
 static int ips_collect(const void *data, struct file *file, unsigned int fd)
 {
 	/* iterate_fd() passes its cookie as const; it is ours to fill. */
 	struct ips_batch *b = (struct ips_batch *)data;
 	struct inode *inode = file_inode(file);
+	bool want;
 
 	b->next_fd = fd + 1;
-	if (S_ISFIFO(inode->i_mode) && !(file->f_mode & FMODE_PATH) &&
-	    file->private_data && file->private_data == inode->i_pipe) {
+	if (b->socks) {
+		struct socket *sock = sock_from_file(file);
+		struct sock *sk = sock ? READ_ONCE(sock->sk) : NULL;
+
+		want = sk && sk->sk_family == AF_UNIX;
+	} else {
+		want = S_ISFIFO(inode->i_mode) &&
+		       !(file->f_mode & FMODE_PATH) && file->private_data &&
+		       file->private_data == inode->i_pipe;
+	}
+	if (want) {
 		b->ent[b->n].file = get_file(file);
 		b->ent[b->n].fd = fd;
 		b->n++;
@@ -695,6 +1026,7 @@ void ips_snap_free(struct ips_snap *s)
 	if (!s)
 		return;
 	kvfree(s->pipes);
+	kvfree(s->socks);
 	kvfree(s->holders);
 	kvfree(s->waiters);
 	kvfree(s->bufs);
@@ -703,9 +1035,11 @@ void ips_snap_free(struct ips_snap *s)
 }
 
 /**
- * ips_snap_build() - take a snapshot of every pipe some process holds open
+ * ips_snap_build() - take a snapshot of every pipe, or of every unix socket,
+ * some process holds open
  * @file: the debugfs file being opened, for the pollwake() probe
- * @bufs: also copy every used slot of every ring (the buffers file)
+ * @kind: pipes; pipes and every used slot of every ring (the buffers
+ *	file); or unix sockets
  *
  * Walks all thread groups and their fd tables; may sleep.  The caller must
  * be in the initial pid namespace, since pids are reported as seen there.
@@ -714,7 +1048,7 @@ void ips_snap_free(struct ips_snap *s)
  * -EPERM for a caller in another pid namespace, -ENOMEM, or -EINTR when a
  * fatal signal arrived.
  */
-struct ips_snap *ips_snap_build(struct file *file, bool bufs)
+struct ips_snap *ips_snap_build(struct file *file, enum ips_kind kind)
 {
 	struct task_struct *reps[IPS_REPS];
 	struct ips_batch *b;
@@ -735,7 +1069,8 @@ struct ips_snap *ips_snap_build(struct file *file, bool bufs)
 		err = -ENOMEM;
 		goto out;
 	}
-	s->want_bufs = bufs;
+	s->kind = kind;
+	b->socks = kind == IPS_SOCKS;
 	s->poll_proven = !!READ_ONCE(ips_pollwake);
 	strscpy(s->fn_name[IPS_NR_FN], "?", IPS_FN_LEN);
 	s->wait_budget_ns = IPS_WAIT_BUDGET_NS;

@@ -4,13 +4,16 @@
  *
  *  1. Scale: 20000 pipes held open; each is listed exactly once, and one
  *     open file reads the same with 97-byte reads as after lseek(0) with
- *     64 KiB reads (the seq_file cursor over a large snapshot).
+ *     64 KiB reads (the seq_file cursor over a large snapshot).  Likewise
+ *     4000 unix sockets (2000 socketpairs) in the sockets file.
  *  2. Churn, IPCSCOPE_STRESS_SECONDS (default 60) long: on each CPU two
  *     processes create pipes and FIFOs, fill them, resize them, block
- *     children in read, write, poll and splice on them and close them,
- *     while two readers parse every debugfs file in a loop, and a slow
- *     reader keeps the pipes file open and reads it a line at a time.
- *     Halfway, the 20000 pipes are closed all at once.
+ *     children in read, write, poll and splice on them and close them, and
+ *     create unix sockets with children blocked in recv(), send(),
+ *     accept() and connect() on them and close them, while two readers
+ *     parse every debugfs file in a loop, and a slow reader keeps the
+ *     pipes file open and reads it a line at a time.  Halfway, the 20000
+ *     pipes and the 4000 sockets are closed all at once.
  *  3. rmmod is refused while a file is open, then succeeds.
  *     With IPCSCOPE_KMOD_UNLOAD_RACE=1, then for 10 s two readers open and
  *     read the files in a loop while the module is unloaded and loaded
@@ -37,12 +40,14 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 
 #include "kmod_test.h"
 
 #define NPIPES		20000
+#define NSOCKS		2000	/* socketpairs */
 #define NCHURN		4
 #define NREAD		2
 #define MAXKIDS		(NCHURN + NREAD + 1)
@@ -114,6 +119,69 @@ static pid_t blocker(int fd, int how)
 	_exit(0);
 }
 
+/*
+ * Unix sockets with a child asleep on them, then everything closed: in
+ * recv() on a stream or datagram pair, in send() out of buffer, in
+ * accept() on a listener, in connect() to a full backlog.
+ */
+static long sock_churn(unsigned int *seed, int idx)
+{
+	static char buf[65536];
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int sv[2] = { -1, -1 }, l = -1, c = -1, op = rand_r(seed) % 4;
+	long errs = 0;
+	pid_t kid;
+
+	if (op < 3 && socketpair(AF_UNIX, op == 1 ? SOCK_DGRAM : SOCK_STREAM,
+				 0, sv))
+		return 1;
+	if (op == 3) {
+		snprintf(a.sun_path + 1, sizeof(a.sun_path) - 1,
+			 "kt-stress-%d-%d", getpid(), idx);
+		l = socket(AF_UNIX, SOCK_STREAM, 0);
+		c = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (l < 0 || c < 0 ||
+		    bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 0) ||
+		    connect(c, (struct sockaddr *)&a, sizeof(a)))
+			errs++;
+	}
+	kid = fork();
+	if (kid == 0) {
+		char ch;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (op < 2) {
+			if (recv(sv[0], &ch, 1, 0) < 0)
+				_exit(1);
+		} else if (op == 2) {
+			while (write(sv[0], buf, sizeof(buf)) > 0)
+				;
+		} else if (rand_r(seed) % 2) {
+			accept(l, NULL, NULL);	/* one queued: returns */
+			accept(l, NULL, NULL);
+		} else {
+			int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+			connect(fd, (struct sockaddr *)&a, sizeof(a));
+		}
+		_exit(0);
+	}
+	sleep_us(rand_r(seed) % 3000);
+	if (sv[0] >= 0) {
+		close(sv[0]);
+		close(sv[1]);
+	}
+	if (l >= 0)
+		close(l);
+	if (c >= 0)
+		close(c);
+	if (kid > 0) {
+		kill(kid, SIGKILL);
+		waitpid(kid, NULL, 0);
+	}
+	return errs + (kid < 0);
+}
+
 static void churn(int idx)
 {
 	static char buf[65536];
@@ -127,9 +195,14 @@ static void churn(int idx)
 	if (mkfifo(fifo, 0600))
 		errs++;
 	while (now() < deadline) {
-		int p[2], r, w, op = rand_r(&seed) % 6;
+		int p[2], r, w, op = rand_r(&seed) % 8;
 		pid_t kid = 0;
 
+		if (op >= 6) {
+			errs += sock_churn(&seed, idx);
+			iters++;
+			continue;
+		}
 		if (pipe(p)) {
 			errs++;
 			continue;
@@ -189,8 +262,9 @@ static void churn(int idx)
 }
 
 static const char *const files[] = {
-	"pipes", "waiters", "fds", "buffers", "summary",
+	"pipes", "waiters", "fds", "buffers", "summary", "sockets",
 };
+#define NFILES (sizeof(files) / sizeof(files[0]))
 
 /* Every line of a file well formed; returns the number of bad lines. */
 static long check_text(const char *name, const char *text)
@@ -207,9 +281,15 @@ static long check_text(const char *name, const char *text)
 		nl = strchr(p, '\n');
 		if (!nl)
 			return bad + 1;
-		if (*p == '#')	/* comments: buffers' lost_bufs footer */
+		if (*p == '#')	/* comments: buffers' and sockets' footers */
 			continue;
-		if (!strcmp(name, "pipes"))
+		if (!strcmp(name, "sockets"))
+			bad += strncmp(p, "ino=", 4) ||
+			       !memmem(p, nl - p, " sk_wait=", 9) ||
+			       !memmem(p, nl - p, " peer_wait=", 11) ||
+			       !memmem(p, nl - p, " truncated=", 11) ||
+			       memmem(p, nl - p, " holders=-", 10);
+		else if (!strcmp(name, "pipes"))
 			bad += strncmp(p, "ino=", 4) ||
 			       !memmem(p, nl - p, " wr_wait=", 9) ||
 			       !memmem(p, nl - p, " holders=", 9) ||
@@ -225,15 +305,35 @@ static long check_text(const char *name, const char *text)
 	return bad;
 }
 
+/* Tasks seen asleep on a socket for one of the four reasons. */
+static long sock_sleepers(const char *text)
+{
+	static const char *const how[] = {
+		"/recv/", "/send/", "/accept/", "/connect/",
+	};
+	long n = 0;
+	unsigned int i;
+
+	for (i = 0; i < 4; i++) {
+		const char *p = text;
+
+		while ((p = strstr(p, how[i]))) {
+			n++;
+			p++;
+		}
+	}
+	return n;
+}
+
 static void reader(int idx)
 {
-	long iters = 0, errs = 0;
+	long iters = 0, errs = 0, sleepers = 0;
 	static char text[1 << 24];
 	unsigned int seed = idx;
 
 	pin(idx);
 	while (now() < deadline) {
-		const char *name = files[iters % 5];
+		const char *name = files[iters % NFILES];
 		size_t len = 0, chunk = 1 + rand_r(&seed) % 8192;
 		char path[128];
 		ssize_t n;
@@ -252,8 +352,11 @@ static void reader(int idx)
 		text[len] = '\0';
 		if (check_text(name, text))
 			errs++;
+		if (!strcmp(name, "sockets"))
+			sleepers += sock_sleepers(text);
 		iters++;
 	}
+	report("sleepers", idx, sleepers, 0);
 	report("reader", idx, iters, errs);
 	_exit(0);
 }
@@ -378,6 +481,67 @@ static void scale(int (*p)[2])
 	tap_is_int(wrong, 0, "each listed with this process as holder");
 	free(text);
 	free(again);
+}
+
+/* NSOCKS socketpairs, each end listed once in sockets, held by us. */
+static void scale_socks(int (*sp)[2])
+{
+	static ino_t inos[2 * NSOCKS];
+	static unsigned char seen[2 * NSOCKS];
+	char *text, dev[32], want[64], *l, *nl;
+	long found = 0, dup = 0, wrong = 0;
+	struct stat st;
+	size_t len = 0;
+	double t0;
+	int i, fd;
+
+	for (i = 0; i < NSOCKS; i++) {
+		if (socketpair(AF_UNIX, i % 2 ? SOCK_DGRAM : SOCK_STREAM, 0,
+			       sp[i]))
+			tap_bail("socketpair %d: %s", i, strerror(errno));
+		fstat(sp[i][0], &st);
+		inos[2 * i] = st.st_ino;
+		fstat(sp[i][1], &st);
+		inos[2 * i + 1] = st.st_ino;
+	}
+	kt_dev(st.st_dev, dev, sizeof(dev));
+	qsort(inos, 2 * NSOCKS, sizeof(inos[0]), cmp_ino);
+	snprintf(want, sizeof(want), " holders=%d/", getpid());
+
+	t0 = now();
+	fd = open(KT_DIR "/sockets", O_RDONLY);
+	text = fd < 0 ? NULL : read_chunks(fd, 97, &len);
+	if (fd >= 0)
+		close(fd);
+	tap_diag("open + read of sockets with %d sockets held: %.2f s, %zu bytes",
+		 2 * NSOCKS, now() - t0, len);
+	for (l = text; l && *l; l = nl + 1) {
+		unsigned long ino;
+		char d[48], *end;
+		ino_t *hit;
+
+		nl = strchr(l, '\n');
+		if (!nl)
+			break;
+		if (strncmp(l, "ino=", 4))
+			continue;
+		ino = strtoul(l + 4, &end, 10);
+		snprintf(d, sizeof(d), " dev=%s ", dev);
+		if (strncmp(end, d, strlen(d)))
+			continue;
+		hit = bsearch(&(ino_t){ ino }, inos, 2 * NSOCKS,
+			      sizeof(inos[0]), cmp_ino);
+		if (!hit)
+			continue;
+		found++;
+		dup += seen[hit - inos]++ > 0;
+		wrong += !memmem(l, nl - l, want, strlen(want));
+	}
+	tap_is_int(found, 2 * NSOCKS, "every one of %d sockets listed",
+		   2 * NSOCKS);
+	tap_is_int(dup, 0, "no socket listed twice");
+	tap_is_int(wrong, 0, "each socket listed with this process as holder");
+	free(text);
 }
 
 /*
@@ -560,10 +724,12 @@ int main(void)
 	const char *force = getenv("IPCSCOPE_KMOD_STRESS");
 	const char *secs = getenv("IPCSCOPE_STRESS_SECONDS");
 	const char *race;
-	static int p[NPIPES][2];
-	struct rlimit rl = { NPIPES * 2 + 256, NPIPES * 2 + 256 };
+	static int p[NPIPES][2], sp[NSOCKS][2];
+	struct rlimit rl = { (NPIPES + NSOCKS) * 2 + 256,
+			     (NPIPES + NSOCKS) * 2 + 256 };
 	pid_t kids[MAXKIDS];
 	long churn_iters = 0, read_iters = 0, slow_iters = 0, errs = 0;
+	long sleepers = 0;
 	int seconds = secs ? atoi(secs) : 60;
 	int i, n = 0, fd, ok, e, hung;
 	char line[128];
@@ -585,6 +751,7 @@ int main(void)
 	if (hung < 0)
 		tap_diag("cannot shorten the hung task timeout");
 	scale(p);
+	scale_socks(sp);
 	tap_diag("scale phase: %.1f s", now() - t0);
 
 	if (pipe(results))
@@ -603,6 +770,10 @@ int main(void)
 			for (j = 0; j < NPIPES; j++) {
 				close(p[j][0]);
 				close(p[j][1]);
+			}
+			for (j = 0; j < NSOCKS; j++) {
+				close(sp[j][0]);
+				close(sp[j][1]);
 			}
 			close(results[0]);
 			prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -623,6 +794,10 @@ int main(void)
 		close(p[i][0]);
 		close(p[i][1]);
 	}
+	for (i = 0; i < NSOCKS; i++) {
+		close(sp[i][0]);
+		close(sp[i][1]);
+	}
 
 	res = fdopen(results[0], "r");
 	while (res && fgets(line, sizeof(line), res)) {
@@ -638,6 +813,8 @@ int main(void)
 			churn_iters += it;
 		else if (!strcmp(what, "reader"))
 			read_iters += it;
+		else if (!strcmp(what, "sleepers"))
+			sleepers += it;
 		else
 			slow_iters += it;
 		errs += er;
@@ -650,10 +827,14 @@ int main(void)
 			errs++;
 	}
 	tap_diag("churn phase: %.1f s", now() - deadline + seconds);
-	tap_ok(churn_iters > 0, "churners: %ld pipe lifetimes", churn_iters);
+	tap_ok(churn_iters > 0, "churners: %ld pipe and socket lifetimes",
+	       churn_iters);
 	tap_ok(read_iters > 0, "readers: %ld files read and parsed",
 	       read_iters);
 	tap_ok(slow_iters > 0, "slow reader: %ld passes", slow_iters);
+	tap_ok(sleepers > 0,
+	       "readers saw %ld tasks asleep in recv/send/accept/connect",
+	       sleepers);
 	tap_is_int(errs, 0, "no malformed output, no failed open or read");
 
 	fd = open(KT_DIR "/waiters", O_RDONLY);
