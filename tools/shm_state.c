@@ -193,15 +193,7 @@ static struct shm_seg *find_file(struct shm_list *l, enum shm_kind kind,
 static int add_mapper(struct shm_seg *s, const struct shm_mapper *m)
 {
 	struct shm_mapper *grown;
-	int i;
 
-	/* a VMA seen twice: the iterator visits a thread that shares the
-	 * mm but not the file table of its leader as another task */
-	for (i = 0; i < s->nmappers; i++)
-		if (s->mappers[i].pid == m->pid &&
-		    m->addr >= s->mappers[i].addr &&
-		    m->addr < s->mappers[i].addr + s->mappers[i].size)
-			return 0;
 	/* one mapping may be split in several VMAs: count it once per
 	 * address range start, adjacent parts joined */
 	if (s->nmappers) {
@@ -448,6 +440,17 @@ out:
 	return ret;
 }
 
+static int by_pid_start(const void *a, const void *b)
+{
+	const struct ipcscope_shm_vma *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return 0;
+}
+
 /* The mappers from the iterator; -1 if it is not there (@st->why). */
 static int read_mappers_bpf(struct shm_list *l, uint32_t only_pid,
 			    struct shm_stats *st, struct ipcs_error *err)
@@ -459,7 +462,14 @@ static int read_mappers_bpf(struct shm_list *l, uint32_t only_pid,
 	if (read_vmas(&v, &n, only_pid, st))
 		return -1;
 	st->bpf = true;
+	/* by process, then address: the order smaps gave them in.  A VMA
+	 * comes twice when a thread shares its leader's mm but not its file
+	 * table (the iterator visits such a thread as a task of its own):
+	 * it is the same mapping, shown once. */
+	qsort(v, n, sizeof(*v), by_pid_start);
 	for (i = 0; i < n; i++) {
+		if (i && !by_pid_start(&v[i - 1], &v[i]))
+			continue;
 		/* the text is the kernel's: make sure it ends */
 		v[i].path[IPCSCOPE_SHM_PATH_MAX - 1] = '\0';
 		if (add_vma(l, &v[i], st)) {

@@ -32,7 +32,9 @@
  *                       and one more child ("alien", forked first, so it
  *                       maps none of them) in an IPC namespace of its
  *                       own, attached to a segment of that namespace;
- *                       stops once every child has written,
+ *                       and a thread of the parent's that shares its mm
+ *                       but not its descriptor table (so the task_vma
+ *                       iterator visits it as a task of its own); stops once every child has written,
  *                       then kills them and removes everything
  */
 #define _GNU_SOURCE
@@ -41,6 +43,7 @@
 #include <sys/mman.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include "workload.h"
 
 static int cmd_sysv(void)
@@ -191,9 +194,18 @@ static int cmd_map(void)
 
 #define CROWD 12
 
+/* A thread that only sleeps: raw syscalls, it has no TLS of its own. */
+static int sleeper(void *arg)
+{
+	(void)arg;
+	for (;;)
+		syscall(SYS_pause);
+	return 0;
+}
+
 static int cmd_crowd(void)
 {
-	char name[64], *seg, *mem, *pos, c;
+	char name[64], *seg, *mem, *pos, *stack, c;
 	int id, mfd, fd, i, p, ready[2];
 	pid_t kids[CROWD + 1];
 
@@ -233,6 +245,10 @@ static int cmd_crowd(void)
 	if (seg == (void *)-1 || mem == MAP_FAILED || pos == MAP_FAILED)
 		die("map");
 	fflush(NULL);
+	stack = malloc(64 * 1024);
+	if (!stack || clone(sleeper, stack + 64 * 1024, CLONE_VM | CLONE_THREAD |
+			    CLONE_SIGHAND, NULL) < 0)
+		die("clone");
 	for (i = 0; i < CROWD; i++) {
 		kids[i] = fork();
 		if (kids[i] < 0)
