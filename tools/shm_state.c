@@ -10,8 +10,9 @@
  * hugetlbfs or ramfs file, with the path smaps would show, the inode, and
  * for a SysV attach the segment's id as the attach itself holds it.  The
  * bytes resident of each mapping are the pages present in the mapper's
- * page tables over the mapping's range, from /proc/PID/pagemap (BPF cannot
- * walk page tables): smaps' Rss, hugetlb pages included.
+ * page tables over the mapping's range, from /proc/PID/pagemap (its
+ * PAGEMAP_SCAN ioctl from 6.7; BPF cannot walk page tables): smaps' Rss,
+ * hugetlb pages included.
  *
  * Where the iterator cannot be loaded (no BPF privilege, a kernel without
  * task_vma iterators or BTF), every process's /proc/PID/smaps is read as
@@ -38,6 +39,8 @@
 #include <string.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/fs.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "cli.h"
@@ -296,14 +299,80 @@ static int read_process(struct shm_list *l, uint32_t pid)
 /* ---- the task_vma iterator ------------------------------------------- */
 
 /*
+ * PAGEMAP_SCAN (6.7): the present ranges of a range of another process,
+ * instead of 8 bytes per page.  From include/uapi/linux/fs.h, which
+ * bookworm's headers predate.
+ */
+#ifndef PAGEMAP_SCAN
+struct page_region {
+	__u64 start;
+	__u64 end;
+	__u64 categories;
+};
+
+struct pm_scan_arg {
+	__u64 size;
+	__u64 flags;
+	__u64 start;
+	__u64 end;
+	__u64 walk_end;
+	__u64 vec;
+	__u64 vec_len;
+	__u64 max_pages;
+	__u64 category_inverted;
+	__u64 category_mask;
+	__u64 category_anyof_mask;
+	__u64 return_mask;
+};
+
+#define PAGEMAP_SCAN		_IOWR('f', 16, struct pm_scan_arg)
+#define PAGE_IS_PRESENT		(1 << 3)
+#endif
+
+/* Bytes present in [@addr, @addr + @size) by PAGEMAP_SCAN, or -1. */
+static int scan_present(int fd, uint64_t addr, uint64_t size, uint64_t *bytes)
+{
+	struct page_region vec[64];
+	uint64_t start = addr, end = addr + size, sum = 0;
+	struct pm_scan_arg a;
+	long n, i;
+
+	while (start < end) {
+		memset(&a, 0, sizeof(a));
+		a.size = sizeof(a);
+		a.start = start;
+		a.end = end;
+		a.vec = (uintptr_t)vec;
+		a.vec_len = sizeof(vec) / sizeof(vec[0]);
+		a.category_mask = PAGE_IS_PRESENT;
+		a.return_mask = PAGE_IS_PRESENT;
+		n = ioctl(fd, PAGEMAP_SCAN, &a);
+		if (n < 0)
+			return -1;
+		for (i = 0; i < n; i++)
+			sum += vec[i].end - vec[i].start;
+		/* walk_end: where the walk stopped, vec being full */
+		if (a.walk_end <= start) {
+			errno = EIO;
+			return -1;
+		}
+		start = a.walk_end;
+	}
+	*bytes = sum;
+	return 0;
+}
+
+/*
  * The bytes of [@addr, @addr + @size) present in process @pid's page
- * tables: /proc/PID/pagemap has one 64-bit entry per page, bit 63 set if
- * the page is present (swapped-out pages are not resident).
+ * tables, from /proc/PID/pagemap: its PAGEMAP_SCAN ioctl where the kernel
+ * has it, else one 64-bit entry per page, bit 63 set if the page is
+ * present (swapped-out pages are not resident).
  */
 static int resident_bytes(uint32_t pid, uint64_t addr, uint64_t size,
 			  uint64_t *bytes)
 {
 	static uint64_t ent[512];
+	static bool no_scan;
 	long page = sysconf(_SC_PAGESIZE);
 	uint64_t first = addr / page, n = size / page, done = 0, present = 0;
 	char path[64];
@@ -313,6 +382,18 @@ static int resident_bytes(uint32_t pid, uint64_t addr, uint64_t size,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
+	if (!no_scan) {
+		if (!scan_present(fd, addr, size, bytes)) {
+			close(fd);
+			return 0;
+		}
+		/* a kernel before 6.7: read the entries */
+		no_scan = errno == ENOTTY || errno == EINVAL;
+		if (!no_scan) {
+			close(fd);
+			return -1;
+		}
+	}
 	while (done < n) {
 		size_t want = n - done < 512 ? n - done : 512;
 		ssize_t got = pread(fd, ent, want * sizeof(ent[0]),
