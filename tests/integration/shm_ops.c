@@ -397,15 +397,17 @@ static void state(void)
 #define CROWD 12
 
 /*
- * `ipcscope shm -f json` into @r; with @nocaps, from a process with no
+ * `ipcscope shm -f json` into @r (-p @pid_only unless 0); with @nocaps, from a process with no
  * capability but CAP_SYS_PTRACE (bounding, inheritable and ambient sets
  * cleared before the exec), so that no BPF program loads and
  * /proc/PID/smaps is read: CAP_SYS_PTRACE is what lets it read the smaps
  * of the workload, a process with more capabilities than its own.
  */
-static void shm_json(bool nocaps, struct cmd_result *r)
+static void shm_json(bool nocaps, long long pid_only, struct cmd_result *r)
 {
-	const char *argv[] = { ipcscope_bin(), "shm", "-f", "json", NULL };
+	const char *argv[] = { ipcscope_bin(), "shm", "-f", "json", NULL, NULL,
+			       NULL };
+	char pid_arg[24];
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
@@ -414,6 +416,11 @@ static void shm_json(bool nocaps, struct cmd_result *r)
 	pid_t pid;
 	int cap;
 
+	if (pid_only) {
+		snprintf(pid_arg, sizeof(pid_arg), "%lld", pid_only);
+		argv[4] = "-p";
+		argv[5] = pid_arg;
+	}
 	if (!nocaps) {
 		run_cmd(argv, r, 60);
 		return;
@@ -514,7 +521,7 @@ static void crowd(void)
 	const char *argv[] = { "shm-workload", "crowd", NULL };
 	static struct cmd_result r, rp;
 	struct crowd_view v, vp;
-	long long pid, shmid, alien, nattch = -1, size = -1, addr[3];
+	long long pid, shmid, alien, last, nattch = -1, size = -1, addr[3];
 	const char *how = "";
 	char posix[64];
 	struct workload w;
@@ -530,7 +537,7 @@ static void crowd(void)
 	snprintf(posix, sizeof(posix), "%s", fact_str(&w, "name"));
 	tap_is_int(fact_int(&w, "crowd"), CROWD, "crowd: %d children", CROWD);
 
-	shm_json(false, &r);
+	shm_json(false, 0, &r);
 	tap_is_int(r.status, 0, "crowd: ipcscope shm: status 0");
 	tap_ok(!strstr(r.err, "/proc/PID/smaps instead"),
 	       "crowd: the mappers came from the task_vma iterator");
@@ -590,7 +597,19 @@ static void crowd(void)
 	tap_is_int(res, CROWD + 1, "crowd: segment: each mapper's resident "
 		   "bytes are the pages it wrote");
 
-	shm_json(true, &rp);
+	/* -p: only that process's mappings, in the kernel's filter */
+	last = fact_int(&w, "child");
+	shm_json(false, last, &rp);
+	crowd_view(rp.out, shmid, posix, last, alien, &vp);
+	for (k = 0; k < 3; k++)
+		tap_ok(vp.obj[k].nmappers == 1 && mapper(&vp.obj[k], last),
+		       "crowd: -p %lld: the %s with that one mapper", last,
+		       what[k]);
+	tap_key_int(mapper(&vp.obj[0], last), "resident", 3 * 4096,
+		    "crowd: -p %lld: the 3 pages it wrote", last);
+	crowd_view_free(&vp);
+
+	shm_json(true, 0, &rp);
 	tap_is_int(rp.status, 0, "crowd: without CAP_BPF: status 0");
 	tap_ok(strstr(rp.err, "reading /proc/PID/smaps instead") != NULL,
 	       "crowd: without CAP_BPF: the /proc fallback, said on stderr");
@@ -678,7 +697,7 @@ static void map(void)
 int main(void)
 {
 	require_root();
-	tap_plan(107 + 35);
+	tap_plan(107 + 39);
 	sysv();
 	state();
 	crowd();
