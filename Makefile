@@ -33,7 +33,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -Iinclude \
 # One BPF object, skeleton and decoder per IPC family.
 FAMILIES := pipe sem msg signal unix mq shm
 # BPF objects that are not event families.
-OTHER_BPF := pipes_iter syscalls sockets_iter sysv_iter peers
+OTHER_BPF := pipes_iter syscalls sockets_iter sysv_iter peers shm_iter
 BPF_OBJS := $(FAMILIES:%=$(OUTPUT)/bpf/%.bpf.o)
 SKELS    := $(FAMILIES:%=$(OUTPUT)/%.skel.h) $(OTHER_BPF:%=$(OUTPUT)/%.skel.h)
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "probe_features.h"
+#include "shm_state.h"
 #include "family.h"
 #include "trace.h"
 
@@ -255,6 +256,8 @@ int features_run(const struct features_opts *opts, struct ipcs_error *err)
 	struct ipcs_writer *w = &o.w;
 	struct utsname uts;
 	bool json = opts->format == IPCS_FMT_JSON;
+	bool shm_iter;
+	char why[160];
 	unsigned int f;
 
 	if (ipcs_output_init(&o, STDOUT_FILENO, opts->format))
@@ -270,15 +273,26 @@ int features_run(const struct features_opts *opts, struct ipcs_error *err)
 		return -1;
 	}
 	uname(&uts);
+	shm_iter = !shm_iter_available(why, sizeof(why));
 	if (json) {
 		ipcs_jw_begin_object(w, NULL);
 		ipcs_jw_string(w, "kernel", uts.release, sizeof(uts.release));
 		ipcs_jw_str(w, "btf", ki.btf_path);
 		ipcs_jw_str(w, "pipe_layout", pipe_layout(&ki));
+		ipcs_jw_str(w, "shm_mappers", shm_iter ? "task_vma" : "smaps");
+		if (!shm_iter)
+			ipcs_jw_str(w, "shm_mappers_reason", why);
 		ipcs_jw_begin_object(w, "families");
 	} else {
 		ipcs_w_printf(w, "kernel  %s\nbtf     %s\npipes   %s layout\n",
 			      uts.release, ki.btf_path, pipe_layout(&ki));
+		/* where `ipcscope shm` finds who maps what */
+		if (shm_iter)
+			ipcs_w_printf(w, "shm     mappers from the task_vma "
+				      "iterator\n");
+		else
+			ipcs_w_printf(w, "shm     mappers from /proc/PID/smaps:"
+				      " the task_vma iterator: %s\n", why);
 	}
 	for (f = 0; f < ipcs_nfamilies; f++) {
 		report_family(&o, ipcs_families[f], &ki, &cfg);

@@ -5,10 +5,25 @@
  *
  * SysV segments come from /proc/sysvipc/shm (key, id, size, owner,
  * creator, last attacher, nattch).  Their mappers, and the mapped POSIX
- * shm objects (files under /dev/shm) and memfds, come from every
- * process's /proc/PID/smaps: a SysV mapping is named "/SYSV<key>" and its
- * inode number is the segment's id; Rss is what is resident.  Objects
+ * shm objects (files under /dev/shm) and memfds, come from a BPF task_vma
+ * iterator (bpf/shm_iter.bpf.c): one record per shared VMA of a tmpfs,
+ * hugetlbfs or ramfs file, with the path smaps would show, the inode, and
+ * for a SysV attach the segment's id as the attach itself holds it.  The
+ * bytes resident of each mapping are the pages present in the mapper's
+ * page tables over the mapping's range, from /proc/PID/pagemap (its
+ * PAGEMAP_SCAN ioctl from 6.7; BPF cannot walk page tables): smaps' Rss,
+ * hugetlb pages included.
+ *
+ * Where the iterator cannot be loaded (no BPF privilege, a kernel without
+ * task_vma iterators or BTF), every process's /proc/PID/smaps is read as
+ * before: a SysV mapping is named "/SYSV<key>" and its inode number is the
+ * segment's id; Rss (plus the hugetlb counts) is what is resident.  Objects
  * that no process maps are listed only when they are SysV segments.
+ *
+ * What could not be shown is counted and said on stderr: mappings whose
+ * path did not fit or could not be read, SysV attaches of other IPC
+ * namespaces or of segments gone from /proc/sysvipc/shm, and mappings
+ * whose resident bytes could not be read (the process exited).
  */
 #define _GNU_SOURCE
 #include <argp.h>
@@ -18,14 +33,23 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/fs.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include "cli.h"
 #include "error.h"
 #include "output.h"
+#include "probe.h"
 #include "shm_state.h"
+#include "ipcscope_shm.h"
+#include "shm_iter.skel.h"
 
 enum shm_kind { SHM_SYSV, SHM_POSIX, SHM_MEMFD };
 
@@ -50,8 +74,8 @@ struct shm_seg {
 	uint32_t cpid;
 	uint32_t lpid;
 	uint64_t nattch;
-	/* posix, memfd: the file */
-	char name[256];
+	/* posix, memfd: the file ("/" and NAME_MAX bytes fit) */
+	char name[320];
 	uint64_t ino;
 	struct shm_mapper *mappers;
 	int nmappers;
@@ -60,6 +84,17 @@ struct shm_seg {
 struct shm_list {
 	struct shm_seg *v;
 	int n;
+};
+
+/* What the mappers were read from, and what could not be shown. */
+struct shm_stats {
+	bool bpf;		/* the iterator; else /proc/PID/smaps */
+	char why[160];		/* why not the iterator */
+	unsigned long path_err;	/* path too long or unreadable */
+	int path_errno;		/* the first such error */
+	unsigned long other_ns;	/* SysV attaches of another IPC namespace */
+	unsigned long unlisted;	/* SysV attaches of a segment not listed */
+	unsigned long resident_err; /* pagemap unreadable: resident 0 */
 };
 
 static struct shm_seg *seg_add(struct shm_list *l)
@@ -185,7 +220,7 @@ static int add_mapper(struct shm_seg *s, const struct shm_mapper *m)
 static struct shm_seg *mapping_object(struct shm_list *l, uint64_t ino,
 				      const char *path)
 {
-	char name[256];
+	char name[320];
 	size_t n;
 
 	if (!strncmp(path, "/SYSV", 5))
@@ -249,14 +284,315 @@ static int read_process(struct shm_list *l, uint32_t pid)
 			m.resident = 0;
 			continue;
 		}
-		if (cur && sscanf(line, "Rss: %llu kB", &kb) == 1)
-			m.resident = kb * 1024;
+		/* hugetlb pages are not in Rss but have lines of their own */
+		if (cur && (sscanf(line, "Rss: %llu kB", &kb) == 1 ||
+			    sscanf(line, "Shared_Hugetlb: %llu kB", &kb) == 1 ||
+			    sscanf(line, "Private_Hugetlb: %llu kB", &kb) == 1))
+			m.resident += kb * 1024;
 	}
 	if (cur && add_mapper(cur, &m))
 		ret = -1;
 	fclose(f);
 	return ret;
 }
+
+/* ---- the task_vma iterator ------------------------------------------- */
+
+/*
+ * PAGEMAP_SCAN (6.7): the present ranges of a range of another process,
+ * instead of 8 bytes per page.  From include/uapi/linux/fs.h, which
+ * bookworm's headers predate.
+ */
+#ifndef PAGEMAP_SCAN
+struct page_region {
+	__u64 start;
+	__u64 end;
+	__u64 categories;
+};
+
+struct pm_scan_arg {
+	__u64 size;
+	__u64 flags;
+	__u64 start;
+	__u64 end;
+	__u64 walk_end;
+	__u64 vec;
+	__u64 vec_len;
+	__u64 max_pages;
+	__u64 category_inverted;
+	__u64 category_mask;
+	__u64 category_anyof_mask;
+	__u64 return_mask;
+};
+
+#define PAGEMAP_SCAN		_IOWR('f', 16, struct pm_scan_arg)
+#define PAGE_IS_PRESENT		(1 << 3)
+#endif
+
+/* Bytes present in [@addr, @addr + @size) by PAGEMAP_SCAN, or -1. */
+static int scan_present(int fd, uint64_t addr, uint64_t size, uint64_t *bytes)
+{
+	struct page_region vec[64];
+	uint64_t start = addr, end = addr + size, sum = 0;
+	struct pm_scan_arg a;
+	long n, i;
+
+	while (start < end) {
+		memset(&a, 0, sizeof(a));
+		a.size = sizeof(a);
+		a.start = start;
+		a.end = end;
+		a.vec = (uintptr_t)vec;
+		a.vec_len = sizeof(vec) / sizeof(vec[0]);
+		a.category_mask = PAGE_IS_PRESENT;
+		a.return_mask = PAGE_IS_PRESENT;
+		n = ioctl(fd, PAGEMAP_SCAN, &a);
+		if (n < 0)
+			return -1;
+		for (i = 0; i < n; i++)
+			sum += vec[i].end - vec[i].start;
+		/* walk_end: where the walk stopped, vec being full */
+		if (a.walk_end <= start) {
+			errno = EIO;
+			return -1;
+		}
+		start = a.walk_end;
+	}
+	*bytes = sum;
+	return 0;
+}
+
+/*
+ * The bytes of [@addr, @addr + @size) present in process @pid's page
+ * tables, from /proc/PID/pagemap: its PAGEMAP_SCAN ioctl where the kernel
+ * has it, else one 64-bit entry per page, bit 63 set if the page is
+ * present (swapped-out pages are not resident).
+ */
+static int resident_bytes(uint32_t pid, uint64_t addr, uint64_t size,
+			  uint64_t *bytes)
+{
+	static uint64_t ent[512];
+	static bool no_scan;
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t first = addr / page, n = size / page, done = 0, present = 0;
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/pagemap", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (!no_scan) {
+		if (!scan_present(fd, addr, size, bytes)) {
+			close(fd);
+			return 0;
+		}
+		/* a kernel before 6.7: read the entries */
+		no_scan = errno == ENOTTY || errno == EINVAL;
+		if (!no_scan) {
+			close(fd);
+			return -1;
+		}
+	}
+	while (done < n) {
+		size_t want = n - done < 512 ? n - done : 512;
+		ssize_t got = pread(fd, ent, want * sizeof(ent[0]),
+				    (first + done) * sizeof(ent[0]));
+		size_t i;
+
+		if (got <= 0 || got % sizeof(ent[0])) {
+			close(fd);
+			return -1;
+		}
+		for (i = 0; i < (size_t)got / sizeof(ent[0]); i++)
+			present += ent[i] >> 63;
+		done += got / sizeof(ent[0]);
+	}
+	close(fd);
+	*bytes = present * page;
+	return 0;
+}
+
+/* One record of the iterator into its object, or counted in @st. */
+static int add_vma(struct shm_list *l, const struct ipcscope_shm_vma *v,
+		   struct shm_stats *st)
+{
+	struct shm_mapper m = {
+		.pid = v->pid,
+		.addr = v->start,
+		.size = v->end - v->start,
+	};
+	struct shm_seg *s;
+
+	if (v->path_len <= 0 || v->path_len > IPCSCOPE_SHM_PATH_MAX) {
+		if (!st->path_err++)
+			st->path_errno = v->path_len < 0 ? -v->path_len : EIO;
+		return 0;
+	}
+	if (v->flags & IPCSCOPE_SHM_VMA_OTHER_NS) {
+		st->other_ns++;
+		return 0;
+	}
+	/* the id the attach holds; the inode (the same number, set by
+	 * newseg()) only where the attach could not be read */
+	if (v->flags & IPCSCOPE_SHM_VMA_SYSV)
+		s = find_sysv(l, (uint32_t)v->shmid);
+	else
+		s = mapping_object(l, v->ino, v->path);
+	if (!s) {
+		if ((v->flags & IPCSCOPE_SHM_VMA_SYSV) ||
+		    !strncmp(v->path, "/SYSV", 5))
+			st->unlisted++;
+		return 0;
+	}
+	memcpy(m.comm, v->comm, sizeof(m.comm));
+	return add_mapper(s, &m);
+}
+
+/* Every record of the iterator; -1 with @st->why set if it is not there. */
+static int read_vmas(struct ipcscope_shm_vma **out, size_t *nout,
+		     uint32_t only_pid, struct shm_stats *st)
+{
+	struct ipcscope_shm_vma *v = NULL;
+	size_t n = 0, cap = 0, have = 0;
+	struct ipcscope_shm_vma rec;
+	struct bpf_link *link = NULL;
+	struct shm_iter_bpf *skel;
+	int iter_fd = -1, ret = -1;
+	ssize_t got;
+
+	skel = shm_iter_bpf__open();
+	if (!skel) {
+		snprintf(st->why, sizeof(st->why), "opening it failed: %s",
+			 strerror(errno));
+		return -1;
+	}
+	skel->rodata->target_tgid = only_pid;
+	ret = shm_iter_bpf__load(skel);
+	if (ret) {
+		snprintf(st->why, sizeof(st->why), "loading it failed: %s",
+			 ipcs_strerr(ret));
+		ret = -1;
+		goto out;
+	}
+	ret = -1;
+	link = bpf_program__attach_iter(skel->progs.dump_shm_vmas, NULL);
+	iter_fd = link ? bpf_iter_create(bpf_link__fd(link)) : -1;
+	if (iter_fd < 0) {
+		snprintf(st->why, sizeof(st->why), "creating it failed: %s",
+			 strerror(errno));
+		goto out;
+	}
+	while ((got = read(iter_fd, (char *)&rec + have,
+			   sizeof(rec) - have)) > 0) {
+		have += got;
+		if (have < sizeof(rec))
+			continue;
+		have = 0;
+		if (n == cap) {
+			size_t c = cap ? 2 * cap : 64;
+			void *grown = realloc(v, c * sizeof(*v));
+
+			if (!grown) {
+				snprintf(st->why, sizeof(st->why),
+					 "out of memory");
+				goto out;
+			}
+			v = grown;
+			cap = c;
+		}
+		v[n++] = rec;
+	}
+	if (got < 0) {
+		snprintf(st->why, sizeof(st->why), "reading it failed: %s",
+			 strerror(errno));
+		goto out;
+	}
+	*out = v;
+	*nout = n;
+	v = NULL;
+	ret = 0;
+out:
+	free(v);
+	if (iter_fd >= 0)
+		close(iter_fd);
+	bpf_link__destroy(link);
+	shm_iter_bpf__destroy(skel);
+	return ret;
+}
+
+static int by_pid_start(const void *a, const void *b)
+{
+	const struct ipcscope_shm_vma *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return 0;
+}
+
+/* The mappers from the iterator; -1 if it is not there (@st->why). */
+static int read_mappers_bpf(struct shm_list *l, uint32_t only_pid,
+			    struct shm_stats *st, struct ipcs_error *err)
+{
+	struct ipcscope_shm_vma *v = NULL;
+	size_t i, n = 0;
+	int j, k;
+
+	if (read_vmas(&v, &n, only_pid, st))
+		return -1;
+	st->bpf = true;
+	/* by process, then address: the order smaps gave them in.  A VMA
+	 * comes twice when a thread shares its leader's mm but not its file
+	 * table (the iterator visits such a thread as a task of its own):
+	 * it is the same mapping, shown once. */
+	qsort(v, n, sizeof(*v), by_pid_start);
+	for (i = 0; i < n; i++) {
+		if (i && !by_pid_start(&v[i - 1], &v[i]))
+			continue;
+		/* the text is the kernel's: make sure it ends */
+		v[i].path[IPCSCOPE_SHM_PATH_MAX - 1] = '\0';
+		if (add_vma(l, &v[i], st)) {
+			free(v);
+			return ipcs_fail(err, IPCS_EXIT_FAIL, "out of memory");
+		}
+	}
+	free(v);
+	for (j = 0; j < l->n; j++)
+		for (k = 0; k < l->v[j].nmappers; k++) {
+			struct shm_mapper *m = &l->v[j].mappers[k];
+
+			if (resident_bytes(m->pid, m->addr, m->size,
+					   &m->resident)) {
+				m->resident = 0;
+				st->resident_err++;
+			}
+		}
+	return 0;
+}
+
+/* What was left out, on stderr: the output itself keeps its format. */
+static void report_stats(const struct shm_stats *st)
+{
+	if (st->path_err)
+		fprintf(stderr, "ipcscope shm: %lu shared mappings left out: "
+			"their path could not be read (%s)\n", st->path_err,
+			strerror(st->path_errno));
+	if (st->other_ns)
+		fprintf(stderr, "ipcscope shm: %lu SysV attaches left out: "
+			"segments of another IPC namespace\n", st->other_ns);
+	if (st->unlisted)
+		fprintf(stderr, "ipcscope shm: %lu SysV attaches left out: "
+			"their segment is not in /proc/sysvipc/shm (created "
+			"or removed while reading)\n", st->unlisted);
+	if (st->resident_err)
+		fprintf(stderr, "ipcscope shm: %lu mappings show resident 0: "
+			"/proc/PID/pagemap could not be read (the process "
+			"exited?)\n", st->resident_err);
+}
+
+/* ---- /proc/PID/smaps, where the iterator cannot be loaded -------------- */
 
 static int read_mappers(struct shm_list *l, uint32_t only_pid,
 			struct ipcs_error *err)
@@ -350,8 +686,9 @@ static const char shm_doc[] =
 "Every shared memory segment as it stands: SysV segments (key, id, size,\n"
 "mode, owner, creator, last attacher, nattch), mapped POSIX shm objects\n"
 "(/dev/shm) and memfds, each with the processes that map it (pid, comm,\n"
-"address, size, resident bytes).  From /proc/sysvipc/shm and every\n"
-"process's /proc/PID/smaps.  See ipcscope(8).";
+"address, size, resident bytes).  From /proc/sysvipc/shm and a BPF\n"
+"task_vma iterator (every process's /proc/PID/smaps where it cannot be\n"
+"loaded).  See ipcscope(8).";
 
 static const struct argp_option shm_options[] = {
 	{ "format", 'f', "FORMAT", 0, "text (default) or json", 0 },
@@ -425,15 +762,44 @@ int shm_parse_args(int argc, char **argv, struct shm_opts *opts,
 	return 0;
 }
 
+/*
+ * Whether `ipcscope shm` reads its mappers from the task_vma iterator here:
+ * 0, or -1 with the reason in @why (for `ipcscope features`).
+ */
+int shm_iter_available(char *why, size_t len)
+{
+	struct shm_stats st = { 0 };
+	struct ipcscope_shm_vma *v = NULL;
+	size_t n;
+
+	/* the iterator of one process only: this one, quickly done */
+	if (read_vmas(&v, &n, getpid(), &st)) {
+		snprintf(why, len, "%s", st.why);
+		return -1;
+	}
+	free(v);
+	return 0;
+}
+
 int shm_run(const struct shm_opts *opts, struct ipcs_error *err)
 {
 	struct shm_list list = { 0 };
+	struct shm_stats st = { 0 };
 	struct ipcs_output out;
 	int i, ret;
 
 	ret = read_sysv(&list, err);
-	if (!ret)
+	if (ret)
+		goto out;
+	ipcs_libbpf_logging(false);
+	ret = read_mappers_bpf(&list, opts->pid, &st, err);
+	if (ret && !st.bpf) {
+		/* say it: the numbers come from another source */
+		fprintf(stderr, "ipcscope shm: the task_vma iterator is not "
+			"available (%s): reading /proc/PID/smaps instead\n",
+			st.why);
 		ret = read_mappers(&list, opts->pid, err);
+	}
 	if (ret)
 		goto out;
 	signal(SIGPIPE, SIG_IGN);
@@ -456,6 +822,7 @@ int shm_run(const struct shm_opts *opts, struct ipcs_error *err)
 	}
 	ipcs_w_flush(&out.w);
 	ipcs_output_free(&out);
+	report_stats(&st);
 out:
 	list_free(&list);
 	return ret;

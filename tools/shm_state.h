@@ -3,6 +3,7 @@
 #ifndef IPCSCOPE_SHM_STATE_H
 #define IPCSCOPE_SHM_STATE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "error.h"
 #include "output.h"
@@ -15,5 +16,6 @@ struct shm_opts {
 int shm_parse_args(int argc, char **argv, struct shm_opts *opts,
 		   struct ipcs_error *err);
 int shm_run(const struct shm_opts *opts, struct ipcs_error *err);
+int shm_iter_available(char *why, size_t len);
 
 #endif /* IPCSCOPE_SHM_STATE_H */

@@ -5,14 +5,20 @@
  * of the removed id is EINVAL, a second IPC_EXCL get of a key is EEXIST;
  * memfd_create and shm_open carry their names, flags and fds.  `ipcscope shm` shows a
  * segment's size, nattch, creator, last attacher and mappers (address,
- * size, resident) at each step of its life, and a memfd's mappers.
+ * size, resident) at each step of its life, and a memfd's mappers; with
+ * a crowd of 13 mappers, each one's address and resident bytes, and the
+ * same lines from the /proc fallback (run without CAP_BPF, so the
+ * iterator cannot load).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/shm.h>
+#include <sys/syscall.h>
 #include "harness.h"
 
 /* A string fact from the first line that has it. */
@@ -129,7 +135,7 @@ static void sysv(void)
 
 /* ---- ipcscope shm ------------------------------------------------------ */
 
-#define MAX_MAPPERS 8
+#define MAX_MAPPERS 16
 
 /* One object of `ipcscope shm -f json`, and its mappers. */
 struct shm_obj {
@@ -386,6 +392,244 @@ static void state(void)
 	workload_free(&w);
 }
 
+/* ---- many mappers, and the /proc fallback ------------------------------ */
+
+#define CROWD 12
+
+/*
+ * `ipcscope shm -f json` into @r (-p @pid_only unless 0); with @nocaps, from a process with no
+ * capability but CAP_SYS_PTRACE (bounding, inheritable and ambient sets
+ * cleared before the exec), so that no BPF program loads and
+ * /proc/PID/smaps is read: CAP_SYS_PTRACE is what lets it read the smaps
+ * of the workload, a process with more capabilities than its own.
+ */
+static void shm_json(bool nocaps, long long pid_only, struct cmd_result *r)
+{
+	const char *argv[] = { ipcscope_bin(), "shm", "-f", "json", NULL, NULL,
+			       NULL };
+	char pid_arg[24];
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+	struct cmd_result *shared;
+	pid_t pid;
+	int cap;
+
+	if (pid_only) {
+		snprintf(pid_arg, sizeof(pid_arg), "%lld", pid_only);
+		argv[4] = "-p";
+		argv[5] = pid_arg;
+	}
+	if (!nocaps) {
+		run_cmd(argv, r, 60);
+		return;
+	}
+	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED)
+		tap_bail("mmap: %s", strerror(errno));
+	memset(shared, 0, sizeof(*shared));
+	shared->status = -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		for (cap = 0; cap < 64; cap++)
+			if (cap != CAP_SYS_PTRACE)
+				prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+		prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+		if (!syscall(SYS_capget, &hdr, data)) {
+			data[0].inheritable = data[1].inheritable = 0;
+			syscall(SYS_capset, &hdr, data);
+		}
+		run_cmd(argv, shared, 60);
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+	memcpy(r, shared, sizeof(*r));
+	munmap(shared, sizeof(*shared));
+}
+
+/* The crowd's three objects in one run's output: raw lines, parsed. */
+struct crowd_view {
+	char *line[3];			/* sysv, memfd, posix */
+	struct shm_obj obj[3];
+	int alien;			/* SysV mappers that are @alien */
+};
+
+static void crowd_view(char *out, long long shmid, const char *posix,
+		       long long pid, long long alien, struct crowd_view *v)
+{
+	char *line, *save = NULL;
+
+	memset(v, 0, sizeof(*v));
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *type, *name;
+		struct fj_object o;
+		int k = -1;
+
+		if (fj_parse(line, &o))
+			continue;
+		type = fj_str(&o, "type");
+		name = fj_has(&o, "name") ? fj_str(&o, "name") : "";
+		if (!strcmp(type, "sysv")) {
+			struct fj_object ms[64];
+			int i, n = fj_array(&o, "mappers", ms, 64);
+
+			for (i = 0; i < n; i++) {
+				v->alien += fj_int(&ms[i], "pid") == alien;
+				fj_free(&ms[i]);
+			}
+		}
+		if (!strcmp(type, "sysv") && fj_int(&o, "shmid") == shmid)
+			k = 0;
+		else if (!strcmp(type, "memfd") &&
+			 !strcmp(name, "ipcscope-crowd"))
+			k = 1;
+		else if (!strcmp(type, "posix") && !strcmp(name, posix))
+			k = 2;
+		if (k < 0 || v->obj[k].found) {
+			fj_free(&o);
+			continue;
+		}
+		v->obj[k].nmappers = fj_array(&o, "mappers", v->obj[k].mappers,
+					      MAX_MAPPERS);
+		v->obj[k].obj = o;
+		v->obj[k].found = true;
+		/* another process's memfd of that name: not ours */
+		if (k == 1 && !mapper(&v->obj[k], pid)) {
+			shm_obj_free(&v->obj[k]);
+			continue;
+		}
+		v->line[k] = line;
+	}
+}
+
+static void crowd_view_free(struct crowd_view *v)
+{
+	int k;
+
+	for (k = 0; k < 3; k++)
+		shm_obj_free(&v->obj[k]);
+}
+
+static void crowd(void)
+{
+	static const char *const what[3] = { "segment", "memfd", "POSIX object" };
+	static const long long sizes[3] = { 4 * 4096, 2 * 4096, 4096 };
+	const char *argv[] = { "shm-workload", "crowd", NULL };
+	static struct cmd_result r, rp;
+	struct crowd_view v, vp;
+	long long pid, shmid, alien, last, nattch = -1, size = -1, addr[3];
+	const char *how = "";
+	char posix[64];
+	struct workload w;
+	int k, i, at, sized, res, inmaps, kids;
+
+	workload_start(&w, argv);
+	pid = fact_int(&w, "pid");
+	shmid = fact_int(&w, "shmid");
+	alien = fact_int(&w, "alien");
+	addr[0] = fact_int(&w, "seg");
+	addr[1] = fact_int(&w, "mem");
+	addr[2] = fact_int(&w, "pos");
+	snprintf(posix, sizeof(posix), "%s", fact_str(&w, "name"));
+	tap_is_int(fact_int(&w, "crowd"), CROWD, "crowd: %d children", CROWD);
+
+	shm_json(false, 0, &r);
+	tap_is_int(r.status, 0, "crowd: ipcscope shm: status 0");
+	tap_ok(!strstr(r.err, "/proc/PID/smaps instead"),
+	       "crowd: the mappers came from the task_vma iterator");
+	if (r.err[0])
+		tap_diag("stderr: %s", r.err);
+	crowd_view(r.out, shmid, posix, pid, alien, &v);
+	/* the attach says its namespace: not joined by its id */
+	tap_ok(strstr(r.err, "segments of another IPC namespace") != NULL,
+	       "crowd: the attach in another IPC namespace is counted");
+	tap_is_int(v.alien, 0, "crowd: ... and not shown as a mapper");
+	ipcs_segment(shmid, &size, &nattch, &how);
+	tap_key_int(&v.obj[0].obj, "nattch", CROWD + 1,
+		    "crowd: segment: nattch %d", CROWD + 1);
+	tap_key_int(&v.obj[0].obj, "nattch", nattch,
+		    "crowd: segment: nattch as %s says", how);
+	for (k = 0; k < 3; k++) {
+		tap_ok(v.obj[k].found, "crowd: the %s is listed", what[k]);
+		tap_is_int(v.obj[k].nmappers, CROWD + 1,
+			   "crowd: the %s has %d mappers", what[k], CROWD + 1);
+		at = sized = inmaps = kids = 0;
+		for (i = 0; i < v.obj[k].nmappers; i++) {
+			const struct fj_object *m = &v.obj[k].mappers[i];
+			long long mpid = fj_int(m, "pid"), lo = -1, len = -1;
+
+			kids += mpid != pid &&
+				fact_line(&w, "child", mpid) != NULL;
+			at += fj_int(m, "addr") == addr[k];
+			sized += fj_int(m, "size") == sizes[k];
+			maps_range(mpid, k == 0 ? shmid :
+					 fj_int(&v.obj[k].obj, "ino"),
+				   k == 0 ? "/SYSV" : k == 1 ?
+				   "/memfd:ipcscope-crowd" : posix, &lo, &len);
+			inmaps += lo == fj_int(m, "addr") &&
+				  len == fj_int(m, "size");
+		}
+		tap_is_int(kids, CROWD, "crowd: the %s: every child a mapper",
+			   what[k]);
+		tap_ok(mapper(&v.obj[k], pid) != NULL,
+		       "crowd: the %s: the parent a mapper", what[k]);
+		tap_is_int(at, CROWD + 1, "crowd: the %s: all at the parent's "
+			   "address", what[k]);
+		tap_is_int(sized, CROWD + 1, "crowd: the %s: all %lld bytes",
+			   what[k], sizes[k]);
+		tap_is_int(inmaps, CROWD + 1, "crowd: the %s: every mapping as "
+			   "in the mapper's /proc/PID/maps", what[k]);
+	}
+	/* resident is per mapper: only the pages it wrote itself */
+	res = 0;
+	for (i = 0; i < v.obj[0].nmappers; i++) {
+		const struct fj_object *m = &v.obj[0].mappers[i];
+		const struct fj_object *f = fact_line(&w, "child",
+						      fj_int(m, "pid"));
+		long long want = f ? fj_int(f, "touched") * 4096 : 0;
+
+		res += fj_int(m, "resident") == want;
+	}
+	tap_is_int(res, CROWD + 1, "crowd: segment: each mapper's resident "
+		   "bytes are the pages it wrote");
+
+	/* -p: only that process's mappings, in the kernel's filter */
+	last = fact_int(&w, "child");
+	shm_json(false, last, &rp);
+	crowd_view(rp.out, shmid, posix, last, alien, &vp);
+	for (k = 0; k < 3; k++)
+		tap_ok(vp.obj[k].nmappers == 1 && mapper(&vp.obj[k], last),
+		       "crowd: -p %lld: the %s with that one mapper", last,
+		       what[k]);
+	tap_key_int(mapper(&vp.obj[0], last), "resident", 3 * 4096,
+		    "crowd: -p %lld: the 3 pages it wrote", last);
+	crowd_view_free(&vp);
+
+	shm_json(true, 0, &rp);
+	tap_is_int(rp.status, 0, "crowd: without CAP_BPF: status 0");
+	tap_ok(strstr(rp.err, "reading /proc/PID/smaps instead") != NULL,
+	       "crowd: without CAP_BPF: the /proc fallback, said on stderr");
+	crowd_view(rp.out, shmid, posix, pid, alien, &vp);
+	for (k = 0; k < 3; k++)
+		tap_ok(v.line[k] && vp.line[k] &&
+		       !strcmp(v.line[k], vp.line[k]),
+		       "crowd: the %s: the same line from the iterator and "
+		       "from /proc", what[k]);
+	for (k = 0; k < 3; k++)
+		if (v.line[k] && vp.line[k] && strcmp(v.line[k], vp.line[k]))
+			tap_diag("iterator: %s\nproc:     %s", v.line[k],
+				 vp.line[k]);
+	crowd_view_free(&v);
+	crowd_view_free(&vp);
+	workload_finish(&w);
+	tap_is_int(w.status, 0, "crowd: workload ran to the end");
+	workload_free(&w);
+}
+
 /*
  * MAP_SHARED mmap and munmap of a POSIX shm object and a memfd, with the
  * sizes, addresses, names and inodes the workload saw; private,
@@ -453,9 +697,10 @@ static void map(void)
 int main(void)
 {
 	require_root();
-	tap_plan(107);
+	tap_plan(107 + 39);
 	sysv();
 	state();
+	crowd();
 	map();
 	return tap_done();
 }

@@ -23,12 +23,27 @@
  *                       anonymous shared one, a shared mapping of a
  *                       regular file, and their munmaps; a mapping of a
  *                       closed descriptor (EBADF) is not one either
+ *   shm-workload crowd  for `ipcscope shm` with many mappers: a segment of
+ *                       4 pages, a memfd of 2 and a POSIX shm object of 1,
+ *                       all mapped shared, then 12 children forked that
+ *                       inherit the three mappings; child i writes the
+ *                       first i % 4 pages of the segment (a write fault
+ *                       maps only the page written), the parent none;
+ *                       and one more child ("alien", forked first, so it
+ *                       maps none of them) in an IPC namespace of its
+ *                       own, attached to a segment of that namespace;
+ *                       and a thread of the parent's that shares its mm
+ *                       but not its descriptor table (so the task_vma
+ *                       iterator visits it as a task of its own); stops once every child has written,
+ *                       then kills them and removes everything
  */
 #define _GNU_SOURCE
+#include <sched.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include "workload.h"
 
 static int cmd_sysv(void)
@@ -177,6 +192,100 @@ static int cmd_map(void)
 	return 0;
 }
 
+#define CROWD 12
+
+/* A thread that only sleeps: raw syscalls, it has no TLS of its own. */
+static int sleeper(void *arg)
+{
+	(void)arg;
+	for (;;)
+		syscall(SYS_pause);
+	return 0;
+}
+
+static int cmd_crowd(void)
+{
+	char name[64], *seg, *mem, *pos, *stack, c;
+	int id, mfd, fd, i, p, ready[2];
+	pid_t kids[CROWD + 1];
+
+	if (pipe(ready))
+		die("pipe");
+	/* the alien first: it inherits none of the mappings below */
+	kids[CROWD] = fork();
+	if (kids[CROWD] < 0)
+		die("fork");
+	if (kids[CROWD] == 0) {
+		char *alien = (void *)-1;
+
+		/* says 'x' on failure: the parent must not wait for it */
+		if (!unshare(CLONE_NEWIPC)) {
+			id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+			alien = id < 0 ? (void *)-1 : shmat(id, NULL, 0);
+		}
+		if (alien != (void *)-1)
+			alien[0] = 1;
+		if (write(ready[1], alien == (void *)-1 ? "x" : "r", 1) != 1 ||
+		    alien == (void *)-1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	fact("{\"alien\":%d}", kids[CROWD]);
+	snprintf(name, sizeof(name), "/ipcscope-crowd-%d", getpid());
+	id = shmget(IPC_PRIVATE, 4 * 4096, IPC_CREAT | 0600);
+	mfd = memfd_create("ipcscope-crowd", MFD_CLOEXEC);
+	fd = shm_open(name, O_CREAT | O_EXCL | O_RDWR, 0600);
+	if (id < 0 || mfd < 0 || fd < 0 || ftruncate(mfd, 2 * 4096) ||
+	    ftruncate(fd, 4096))
+		die("setup");
+	seg = shmat(id, NULL, 0);
+	mem = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	pos = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (seg == (void *)-1 || mem == MAP_FAILED || pos == MAP_FAILED)
+		die("map");
+	fflush(NULL);
+	stack = malloc(64 * 1024);
+	if (!stack || clone(sleeper, stack + 64 * 1024, CLONE_VM | CLONE_THREAD |
+			    CLONE_SIGHAND, NULL) < 0)
+		die("clone");
+	for (i = 0; i < CROWD; i++) {
+		kids[i] = fork();
+		if (kids[i] < 0)
+			die("fork");
+		if (kids[i] == 0) {
+			for (p = 0; p < i % 4; p++)
+				seg[p * 4096] = 1;
+			if (write(ready[1], "r", 1) != 1)
+				_exit(1);
+			for (;;)
+				pause();
+		}
+		fact("{\"child\":%d,\"touched\":%d}", kids[i], i % 4);
+	}
+	for (i = 0; i < CROWD + 1; i++)
+		if (read(ready[0], &c, 1) != 1 || c != 'r')
+			die("a child failed");
+	fact("{\"pid\":%d,\"shmid\":%d,\"name\":\"%s\",\"crowd\":%d,"
+	     "\"seg\":%llu,\"mem\":%llu,\"pos\":%llu}", getpid(), id, name,
+	     CROWD, (unsigned long long)(unsigned long)seg,
+	     (unsigned long long)(unsigned long)mem,
+	     (unsigned long long)(unsigned long)pos);
+	pause_for_test();
+	for (i = 0; i < CROWD + 1; i++)
+		kill(kids[i], SIGKILL);
+	for (i = 0; i < CROWD + 1; i++)
+		waitpid(kids[i], NULL, 0);
+	if (shmdt(seg) || shmctl(id, IPC_RMID, NULL))
+		die("remove");
+	munmap(mem, 2 * 4096);
+	munmap(pos, 4096);
+	close(mfd);
+	close(fd);
+	shm_unlink(name);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -187,6 +296,8 @@ int main(int argc, char **argv)
 		return cmd_hold();
 	if (!strcmp(mode, "map") && argc == 2)
 		return cmd_map();
-	fprintf(stderr, "usage: shm-workload sysv | hold | map\n");
+	if (!strcmp(mode, "crowd") && argc == 2)
+		return cmd_crowd();
+	fprintf(stderr, "usage: shm-workload sysv | hold | map | crowd\n");
 	return 2;
 }
