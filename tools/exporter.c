@@ -854,12 +854,8 @@ int exporter_parse_args(int argc, char **argv, struct exporter_opts *opts,
 	opts->cfg.summary = true;
 	opts->max_series = IPCS_EXPORTER_MAX_SERIES;
 	err->msg[0] = '\0';
-	if (argp_parse(&argp, argc, argv, 0, NULL, &ep)) {
-		if (!err->msg[0])
-			return ipcs_fail(err, IPCS_EXIT_USAGE,
-					 "invalid arguments");
+	if (ipcs_argp_parse(&argp, argc, argv, &ep, err))
 		return -1;
-	}
 	if (opts->interval_s && !opts->textfile_dir)
 		return ipcs_fail(err, IPCS_EXIT_USAGE,
 				 "--interval needs --textfile: Prometheus pulls /metrics when it likes");

@@ -470,12 +470,8 @@ int graph_parse_args(int argc, char **argv, struct trace_opts *opts,
 	opts->format = IPCS_FMT_JSON;
 	opts->cfg.peers = true;
 	err->msg[0] = '\0';
-	if (argp_parse(&argp, argc, argv, 0, NULL, &gp)) {
-		if (!err->msg[0])
-			return ipcs_fail(err, IPCS_EXIT_USAGE,
-					 "invalid arguments");
+	if (ipcs_argp_parse(&argp, argc, argv, &gp, err))
 		return -1;
-	}
 	if (ipcs_filter_check(&gp.filter))
 		return -1;
 	opts->graph = graph_new();

@@ -18,22 +18,17 @@
 #include "cli.h"
 #include "pipes.h"
 
-enum {
-	OPT_SOURCE = 0x100,
-	OPT_INO,
-	OPT_BTF,
-};
+enum { OPT_SOURCE = 0x100 };
 
 static const struct argp_option pipes_options[] = {
-	{ "format", 'f', "FMT", 0, "Output format: text (default) or json", 0 },
+	IPCS_OPTION_FORMAT,
 	{ "source", OPT_SOURCE, "SRC", 0,
 	  "auto (default: debugfs when the module is loaded, else bpf), "
 	  "debugfs or bpf", 0 },
 	{ "pid", 'p', "PID", 0, "Only pipes this process holds", 0 },
-	{ "ino", OPT_INO, "INODE", 0, "Only the pipe with this inode", 0 },
-	{ "btf", OPT_BTF, "FILE", 0,
-	  "Kernel BTF to use instead of /sys/kernel/btf/vmlinux", 0 },
-	{ "verbose", 'v', NULL, 0, "libbpf warnings", 0 },
+	{ "ino", IPCS_OPT_INO, "INODE", 0, "Only the pipe with this inode", 0 },
+	IPCS_OPTION_BTF,
+	IPCS_OPTION_VERBOSE,
 	{ 0 }
 };
 
@@ -47,89 +42,32 @@ static const char pipes_doc[] =
 "  ipcscope pipes -p 1234 -f json       # the pipes process 1234 holds\n"
 "  ipcscope pipes -f json | jq 'select(.buffered == .capacity)'   # full";
 
-struct pparse {
+/* The shared options, and --source for @opts. */
+struct pipes_args {
+	struct ipcs_state_args common;
 	struct pipes_opts *opts;
-	struct ipcs_error *err;
 };
-
-static int parse_positive(const char *arg, unsigned long long max,
-			  unsigned long long *out)
-{
-	char *end;
-
-	if (!*arg || *arg == '-' || *arg == '+')
-		return -1;
-	errno = 0;
-	*out = strtoull(arg, &end, 10);
-	return errno || *end || !*out || *out > max ? -1 : 0;
-}
 
 static error_t pipes_parser(int key, char *arg, struct argp_state *state)
 {
-	struct pparse *pp = state->input;
-	struct pipes_opts *o = pp->opts;
-	unsigned long long v;
+	const struct pipes_args *pa = state->input;
+	struct pipes_opts *o = pa->opts;
 
-	switch (key) {
-	case ARGP_KEY_INIT:
-		ipcs_argp_one_line_errors(state);
-		return 0;
-	case 'f':
-		if (!strcmp(arg, "json"))
-			o->format = IPCS_FMT_JSON;
-		else if (!strcmp(arg, "text"))
-			o->format = IPCS_FMT_TEXT;
-		else
-			goto bad;
-		return 0;
-	case OPT_SOURCE:
-		if (!strcmp(arg, "auto"))
-			o->source = PIPES_SRC_AUTO;
-		else if (!strcmp(arg, "debugfs"))
-			o->source = PIPES_SRC_DEBUGFS;
-		else if (!strcmp(arg, "bpf"))
-			o->source = PIPES_SRC_BPF;
-		else
-			goto bad;
-		return 0;
-	case 'p':
-		if (parse_positive(arg, INT_MAX, &v))
-			goto bad;
-		if (kill((pid_t)v, 0) && errno == ESRCH) {
-			ipcs_fail(pp->err, IPCS_EXIT_USAGE,
-				  "no process with PID %llu", v);
-			return EINVAL;
-		}
-		o->pid = v;
-		return 0;
-	case OPT_INO:
-		if (parse_positive(arg, ULLONG_MAX, &v))
-			goto bad;
-		o->ino = v;
-		return 0;
-	case OPT_BTF:
-		o->btf_path = arg;
-		return 0;
-	case 'v':
-		o->verbose = true;
-		return 0;
-	case ARGP_KEY_ARG:
-		ipcs_fail(pp->err, IPCS_EXIT_USAGE, "unexpected argument '%s'",
+	if (key != OPT_SOURCE)
+		return ipcs_state_option(key, arg, state, &pa->common);
+	if (!strcmp(arg, "auto"))
+		o->source = PIPES_SRC_AUTO;
+	else if (!strcmp(arg, "debugfs"))
+		o->source = PIPES_SRC_DEBUGFS;
+	else if (!strcmp(arg, "bpf"))
+		o->source = PIPES_SRC_BPF;
+	else {
+		ipcs_fail(pa->common.err, IPCS_EXIT_USAGE,
+			  "unknown source: want auto, debugfs or bpf (got '%.64s')",
 			  arg);
 		return EINVAL;
 	}
-	return ARGP_ERR_UNKNOWN;
-bad:
-	ipcs_fail(pp->err, IPCS_EXIT_USAGE, "%s",
-		  key == 'f' ? "unknown format: want text or json" :
-		  key == OPT_SOURCE ? "unknown source: want auto, debugfs or bpf" :
-		  key == 'p' ? "invalid PID: want a positive number" :
-		  "invalid inode: want a positive number");
-	/* name the value too */
-	snprintf(pp->err->msg + strlen(pp->err->msg),
-		 sizeof(pp->err->msg) - strlen(pp->err->msg), " (got '%.64s')",
-		 arg);
-	return EINVAL;
+	return 0;
 }
 
 int pipes_parse_args(int argc, char **argv, struct pipes_opts *opts,
@@ -140,15 +78,15 @@ int pipes_parse_args(int argc, char **argv, struct pipes_opts *opts,
 		.parser = pipes_parser,
 		.doc = pipes_doc,
 	};
-	struct pparse pp = { .opts = opts, .err = err };
+	struct pipes_args pa = {
+		.common = { .format = &opts->format, .pid = &opts->pid,
+			    .ino = &opts->ino, .btf_path = &opts->btf_path,
+			    .verbose = &opts->verbose, .err = err },
+		.opts = opts,
+	};
 
 	memset(opts, 0, sizeof(*opts));
-	if (argp_parse(&argp, argc, argv, 0, NULL, &pp)) {
-		if (!err->msg[0])
-			ipcs_fail(err, IPCS_EXIT_USAGE, "invalid arguments");
-		return -1;
-	}
-	return 0;
+	return ipcs_argp_parse(&argp, argc, argv, &pa, err);
 }
 
 /* ---- records ------------------------------------------------------------ */

@@ -16,56 +16,32 @@
 #include "family.h"
 #include "trace.h"
 
+enum { OPT_EVENTS = 0x100 };
+
 static const struct argp_option features_options[] = {
-	{ "format", 'f', "FMT", 0, "Output format: text (default) or json", 0 },
-	{ "btf", 0x100, "FILE", 0,
-	  "Kernel BTF to use instead of /sys/kernel/btf/vmlinux", 0 },
-	{ "events", 0x101, NULL, 0,
+	IPCS_OPTION_FORMAT,
+	IPCS_OPTION_BTF,
+	{ "events", OPT_EVENTS, NULL, 0,
 	  "List the families and the event types they emit (the registry), "
 	  "without touching the kernel", 0 },
-	{ "verbose", 'v', NULL, 0, "libbpf warnings", 0 },
+	IPCS_OPTION_VERBOSE,
 	{ 0 }
 };
 
-struct fparse {
+/* The shared options, and --events for @opts. */
+struct features_args {
+	struct ipcs_state_args common;
 	struct features_opts *opts;
-	struct ipcs_error *err;
 };
 
 static error_t features_parser(int key, char *arg, struct argp_state *state)
 {
-	struct fparse *fp = state->input;
+	const struct features_args *fa = state->input;
 
-	switch (key) {
-	case ARGP_KEY_INIT:
-		ipcs_argp_one_line_errors(state);
-		return 0;
-	case 'f':
-		if (!strcmp(arg, "json"))
-			fp->opts->format = IPCS_FMT_JSON;
-		else if (!strcmp(arg, "text"))
-			fp->opts->format = IPCS_FMT_TEXT;
-		else {
-			ipcs_fail(fp->err, IPCS_EXIT_USAGE,
-				  "unknown format '%s': want text or json", arg);
-			return EINVAL;
-		}
-		return 0;
-	case 0x100:
-		fp->opts->btf_path = arg;
-		return 0;
-	case 0x101:
-		fp->opts->events = true;
-		return 0;
-	case 'v':
-		fp->opts->verbose = true;
-		return 0;
-	case ARGP_KEY_ARG:
-		ipcs_fail(fp->err, IPCS_EXIT_USAGE, "unexpected argument '%s'",
-			  arg);
-		return EINVAL;
-	}
-	return ARGP_ERR_UNKNOWN;
+	if (key != OPT_EVENTS)
+		return ipcs_state_option(key, arg, state, &fa->common);
+	fa->opts->events = true;
+	return 0;
 }
 
 int features_parse_args(int argc, char **argv, struct features_opts *opts,
@@ -79,15 +55,15 @@ int features_parse_args(int argc, char **argv, struct features_opts *opts,
 		       "is unavailable.  With --events, list the event types "
 		       "of every family instead.",
 	};
-	struct fparse fp = { .opts = opts, .err = err };
+	struct features_args fa = {
+		.common = { .format = &opts->format,
+			    .btf_path = &opts->btf_path,
+			    .verbose = &opts->verbose, .err = err },
+		.opts = opts,
+	};
 
 	memset(opts, 0, sizeof(*opts));
-	if (argp_parse(&argp, argc, argv, 0, NULL, &fp)) {
-		if (!err->msg[0])
-			ipcs_fail(err, IPCS_EXIT_USAGE, "invalid arguments");
-		return -1;
-	}
-	return 0;
+	return ipcs_argp_parse(&argp, argc, argv, &fa, err);
 }
 
 static const char *pipe_layout(const struct kernel_info *ki)

@@ -691,56 +691,14 @@ static const char shm_doc[] =
 "loaded).  See ipcscope(8).";
 
 static const struct argp_option shm_options[] = {
-	{ "format", 'f', "FORMAT", 0, "text (default) or json", 0 },
+	IPCS_OPTION_FORMAT,
 	{ "pid", 'p', "PID", 0, "Only the mappings of this process", 0 },
 	{ 0 }
 };
 
-struct sparse {
-	struct shm_opts *opts;
-	struct ipcs_error *err;
-};
-
 static error_t shm_parser(int key, char *arg, struct argp_state *state)
 {
-	struct sparse *sp = state->input;
-	char *end;
-	unsigned long v;
-
-	switch (key) {
-	case ARGP_KEY_INIT:
-		ipcs_argp_one_line_errors(state);
-		return 0;
-	case 'f':
-		if (!strcmp(arg, "json"))
-			sp->opts->format = IPCS_FMT_JSON;
-		else if (!strcmp(arg, "text"))
-			sp->opts->format = IPCS_FMT_TEXT;
-		else {
-			ipcs_fail(sp->err, IPCS_EXIT_USAGE,
-				  "unknown format: want text or json (got '%.64s')",
-				  arg);
-			return EINVAL;
-		}
-		return 0;
-	case 'p':
-		errno = 0;
-		v = strtoul(arg, &end, 10);
-		if (errno || !*arg || *end || !v || v > INT_MAX ||
-		    !isdigit((unsigned char)*arg)) {
-			ipcs_fail(sp->err, IPCS_EXIT_USAGE,
-				  "invalid PID: want a positive number (got '%.64s')",
-				  arg);
-			return EINVAL;
-		}
-		sp->opts->pid = v;
-		return 0;
-	case ARGP_KEY_ARG:
-		ipcs_fail(sp->err, IPCS_EXIT_USAGE, "unexpected argument '%s'",
-			  arg);
-		return EINVAL;
-	}
-	return ARGP_ERR_UNKNOWN;
+	return ipcs_state_option(key, arg, state, state->input);
 }
 
 int shm_parse_args(int argc, char **argv, struct shm_opts *opts,
@@ -751,15 +709,12 @@ int shm_parse_args(int argc, char **argv, struct shm_opts *opts,
 		.parser = shm_parser,
 		.doc = shm_doc,
 	};
-	struct sparse sp = { .opts = opts, .err = err };
+	struct ipcs_state_args a = {
+		.format = &opts->format, .pid = &opts->pid, .err = err,
+	};
 
 	memset(opts, 0, sizeof(*opts));
-	if (argp_parse(&argp, argc, argv, 0, NULL, &sp)) {
-		if (!err->msg[0])
-			ipcs_fail(err, IPCS_EXIT_USAGE, "invalid arguments");
-		return -1;
-	}
-	return 0;
+	return ipcs_argp_parse(&argp, argc, argv, &a, err);
 }
 
 /*

@@ -34,15 +34,12 @@
 #define TCP_CLOSE	7
 #define TCP_LISTEN	10
 
-enum { OPT_BTF = 0x100, OPT_INO };
-
 static const struct argp_option sockets_options[] = {
-	{ "format", 'f', "FMT", 0, "Output format: text (default) or json", 0 },
+	IPCS_OPTION_FORMAT,
 	{ "pid", 'p', "PID", 0, "Only sockets this process holds", 0 },
-	{ "ino", OPT_INO, "INODE", 0, "Only the socket with this inode", 0 },
-	{ "btf", OPT_BTF, "FILE", 0,
-	  "Kernel BTF to use instead of /sys/kernel/btf/vmlinux", 0 },
-	{ "verbose", 'v', NULL, 0, "libbpf warnings", 0 },
+	{ "ino", IPCS_OPT_INO, "INODE", 0, "Only the socket with this inode", 0 },
+	IPCS_OPTION_BTF,
+	IPCS_OPTION_VERBOSE,
 	{ 0 }
 };
 
@@ -57,65 +54,9 @@ static const char sockets_doc[] =
 "  ipcscope sockets                     # every held unix socket, text\n"
 "  ipcscope sockets -p 1234 -f json     # those process 1234 holds";
 
-struct sparse {
-	struct sockets_opts *opts;
-	struct ipcs_error *err;
-};
-
 static error_t sockets_parser(int key, char *arg, struct argp_state *state)
 {
-	struct sparse *sp = state->input;
-	struct sockets_opts *o = sp->opts;
-	unsigned long long v;
-	char *end;
-
-	switch (key) {
-	case ARGP_KEY_INIT:
-		ipcs_argp_one_line_errors(state);
-		return 0;
-	case 'f':
-		if (!strcmp(arg, "json"))
-			o->format = IPCS_FMT_JSON;
-		else if (!strcmp(arg, "text"))
-			o->format = IPCS_FMT_TEXT;
-		else
-			goto bad;
-		return 0;
-	case 'p':
-	case OPT_INO:
-		errno = 0;
-		v = strtoull(arg, &end, 10);
-		if (!*arg || *arg == '-' || *end || errno || !v ||
-		    (key == 'p' && v > INT_MAX))
-			goto bad;
-		if (key == 'p' && kill((pid_t)v, 0) && errno == ESRCH) {
-			ipcs_fail(sp->err, IPCS_EXIT_USAGE,
-				  "no process with PID %llu", v);
-			return EINVAL;
-		}
-		if (key == 'p')
-			o->pid = v;
-		else
-			o->ino = v;
-		return 0;
-	case OPT_BTF:
-		o->btf_path = arg;
-		return 0;
-	case 'v':
-		o->verbose = true;
-		return 0;
-	case ARGP_KEY_ARG:
-		ipcs_fail(sp->err, IPCS_EXIT_USAGE, "unexpected argument '%s'",
-			  arg);
-		return EINVAL;
-	}
-	return ARGP_ERR_UNKNOWN;
-bad:
-	ipcs_fail(sp->err, IPCS_EXIT_USAGE, "%s (got '%.64s')",
-		  key == 'f' ? "unknown format: want text or json" :
-		  key == 'p' ? "invalid PID: want a positive number" :
-		  "invalid inode: want a positive number", arg);
-	return EINVAL;
+	return ipcs_state_option(key, arg, state, state->input);
 }
 
 int sockets_parse_args(int argc, char **argv, struct sockets_opts *opts,
@@ -126,15 +67,14 @@ int sockets_parse_args(int argc, char **argv, struct sockets_opts *opts,
 		.parser = sockets_parser,
 		.doc = sockets_doc,
 	};
-	struct sparse sp = { .opts = opts, .err = err };
+	struct ipcs_state_args a = {
+		.format = &opts->format, .pid = &opts->pid, .ino = &opts->ino,
+		.btf_path = &opts->btf_path, .verbose = &opts->verbose,
+		.err = err,
+	};
 
 	memset(opts, 0, sizeof(*opts));
-	if (argp_parse(&argp, argc, argv, 0, NULL, &sp)) {
-		if (!err->msg[0])
-			ipcs_fail(err, IPCS_EXIT_USAGE, "invalid arguments");
-		return -1;
-	}
-	return 0;
+	return ipcs_argp_parse(&argp, argc, argv, &a, err);
 }
 
 /* comm is escaped by the module as \ooo; undo that. */

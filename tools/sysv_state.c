@@ -39,7 +39,7 @@
 #define WAITERS_FIRST	1024
 #define WAITERS_MAX	(1 << 16)
 
-enum { OPT_BTF = 0x100, OPT_ID };
+enum { OPT_ID = 0x100 };
 
 static const char *const kind_names[] = {
 	[IPCSCOPE_SYSV_SEM] = "sem",
@@ -461,13 +461,12 @@ static void print_text(struct ipcs_output *out, const struct sysv_obj *o,
 /* ---- options ------------------------------------------------------------ */
 
 static const struct argp_option sysv_options[] = {
-	{ "format", 'f', "FMT", 0, "Output format: text (default) or json", 0 },
+	IPCS_OPTION_FORMAT,
 	{ "type", 't', "TYPE", 0, "Only sem (semaphore sets) or msg (message queues)", 0 },
 	{ "id", OPT_ID, "ID", 0, "Only the object with this semid or msqid", 0 },
 	{ "blocked", 'b', NULL, 0, "Only objects some task is asleep on", 0 },
-	{ "btf", OPT_BTF, "FILE", 0,
-	  "Kernel BTF to use instead of /sys/kernel/btf/vmlinux", 0 },
-	{ "verbose", 'v', NULL, 0, "libbpf warnings", 0 },
+	IPCS_OPTION_BTF,
+	IPCS_OPTION_VERBOSE,
 	{ 0 }
 };
 
@@ -482,30 +481,20 @@ static const char sysv_doc[] =
 "  ipcscope sysv                     # every set and queue, text\n"
 "  ipcscope sysv -b -f json          # those somebody waits on, JSON";
 
-struct sparse {
+/* The shared options, and -t, --id and -b for @opts. */
+struct sysv_args {
+	struct ipcs_state_args common;
 	struct sysv_opts *opts;
-	struct ipcs_error *err;
 };
 
 static error_t sysv_parser(int key, char *arg, struct argp_state *state)
 {
-	struct sparse *sp = state->input;
-	struct sysv_opts *o = sp->opts;
+	const struct sysv_args *sa = state->input;
+	struct sysv_opts *o = sa->opts;
 	unsigned long long v;
 	char *end;
 
 	switch (key) {
-	case ARGP_KEY_INIT:
-		ipcs_argp_one_line_errors(state);
-		return 0;
-	case 'f':
-		if (!strcmp(arg, "json"))
-			o->format = IPCS_FMT_JSON;
-		else if (!strcmp(arg, "text"))
-			o->format = IPCS_FMT_TEXT;
-		else
-			goto bad;
-		return 0;
 	case 't':
 		if (!strcmp(arg, "sem"))
 			o->kinds |= 1u << IPCSCOPE_SYSV_SEM;
@@ -525,21 +514,10 @@ static error_t sysv_parser(int key, char *arg, struct argp_state *state)
 	case 'b':
 		o->blocked = true;
 		return 0;
-	case OPT_BTF:
-		o->btf_path = arg;
-		return 0;
-	case 'v':
-		o->verbose = true;
-		return 0;
-	case ARGP_KEY_ARG:
-		ipcs_fail(sp->err, IPCS_EXIT_USAGE, "unexpected argument '%s'",
-			  arg);
-		return EINVAL;
 	}
-	return ARGP_ERR_UNKNOWN;
+	return ipcs_state_option(key, arg, state, &sa->common);
 bad:
-	ipcs_fail(sp->err, IPCS_EXIT_USAGE, "%s (got '%.64s')",
-		  key == 'f' ? "unknown format: want text or json" :
+	ipcs_fail(sa->common.err, IPCS_EXIT_USAGE, "%s (got '%.64s')",
 		  key == 't' ? "unknown type: want sem or msg" :
 		  "invalid id: want a number from 0 to 2147483647", arg);
 	return EINVAL;
@@ -553,15 +531,17 @@ int sysv_parse_args(int argc, char **argv, struct sysv_opts *opts,
 		.parser = sysv_parser,
 		.doc = sysv_doc,
 	};
-	struct sparse sp = { .opts = opts, .err = err };
+	struct sysv_args sa = {
+		.common = { .format = &opts->format,
+			    .btf_path = &opts->btf_path,
+			    .verbose = &opts->verbose, .err = err },
+		.opts = opts,
+	};
 
 	memset(opts, 0, sizeof(*opts));
 	opts->id = -1;
-	if (argp_parse(&argp, argc, argv, 0, NULL, &sp)) {
-		if (!err->msg[0])
-			ipcs_fail(err, IPCS_EXIT_USAGE, "invalid arguments");
+	if (ipcs_argp_parse(&argp, argc, argv, &sa, err))
 		return -1;
-	}
 	if (!opts->kinds)
 		opts->kinds = 1u << IPCSCOPE_SYSV_SEM | 1u << IPCSCOPE_SYSV_MSG;
 	return 0;

@@ -656,12 +656,8 @@ int top_parse_args(int argc, char **argv, struct top_opts *opts,
 	opts->interval_s = 1;
 	opts->sort = TOP_SORT_OPS;
 	err->msg[0] = '\0';
-	if (argp_parse(&argp, argc, argv, 0, NULL, &tp)) {
-		if (!err->msg[0])
-			return ipcs_fail(err, IPCS_EXIT_USAGE,
-					 "invalid arguments");
+	if (ipcs_argp_parse(&argp, argc, argv, &tp, err))
 		return -1;
-	}
 	if (!isatty(STDOUT_FILENO))
 		opts->batch = true;
 	return ipcs_filter_check(&tp.filter);

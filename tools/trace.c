@@ -239,11 +239,7 @@ static int parse_option(struct parse_state *ps, int key, const char *arg)
 
 	switch (key) {
 	case 'f':
-		if (!strcmp(arg, "text"))
-			o->format = IPCS_FMT_TEXT;
-		else if (!strcmp(arg, "json"))
-			o->format = IPCS_FMT_JSON;
-		else
+		if (ipcs_parse_format(arg, &o->format))
 			return ipcs_fail(err, IPCS_EXIT_USAGE,
 					 "unknown format '%s': want text or json",
 					 arg);
@@ -436,12 +432,8 @@ int trace_parse_args(int argc, char **argv, struct trace_opts *opts,
 	ipcs_filter_init(&ps.filter, &opts->cfg, err);
 	opts->max_delay_ms = MAX_DELAY_DEFAULT_MS;
 	err->msg[0] = '\0';
-	if (argp_parse(&argp, argc, argv, 0, NULL, &ps)) {
-		if (!err->msg[0])
-			return ipcs_fail(err, IPCS_EXIT_USAGE,
-					 "invalid arguments");
+	if (ipcs_argp_parse(&argp, argc, argv, &ps, err))
 		return -1;
-	}
 	if (opts->cfg.summary && opts->max_events)
 		return ipcs_fail(err, IPCS_EXIT_USAGE,
 				 "--count and --summary conflict: --summary prints no events to count");
