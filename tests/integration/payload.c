@@ -11,6 +11,9 @@
  * MSG_TRUNC (its length returned, only the buffer's bytes landed), and a
  * SysV message received cut by MSG_NOERROR (only what landed, returned).
  * msgsnd and mq_send return 0: their data is the message they queued.
+ * A message a child outside -p sent: its receive has the data and (on
+ * the tracepoint tier through the queue model, which takes the child's
+ * send without a payload) the child as sender.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -64,7 +67,7 @@ int main(void)
 {
 	char path[64], n[16], p[24];
 	const char *argv[] = { "payload-workload", path, NULL };
-	long long pid, pipe_ino, fifo, sa, sb, da, db, mq;
+	long long pid, pipe_ino, fifo, sa, sb, da, db, mq, child;
 	const struct fj_object *e;
 	struct cmd_result r;
 	struct workload w;
@@ -72,7 +75,7 @@ int main(void)
 	int i, no_data = 0, events = 0, mq_events = 0, mq_no_data = 0;
 
 	require_root();
-	tap_plan(159);
+	tap_plan(171);
 	/* N is required, and at most 4096: usage errors, before any probe */
 	run_cmd((const char *[]){ ipcscope_bin(), "trace", "--payload", NULL },
 		&r, 10);
@@ -178,6 +181,13 @@ int main(void)
 	      "msg: msgsnd of 1 MiB, EINVAL");
 	e = events_nth(&t.events, "msgsnd", pid, 0, 4);
 	tap_key_int(e, "errno", EINVAL, "msg: that msgsnd failed, EINVAL");
+	child = fact_int(&w, "msg_child");
+	check(&t.events, "msgrcv", pid, 0, 5, UTF8_LEN, utf8, UTF8_LEN, false,
+	      "msg: msgrcv of the text a child outside -p sent");
+	e = events_nth(&t.events, "msgrcv", pid, 0, 5);
+	tap_key_int(e, "sender_pid", child, "msg: its sender, the child");
+	tap_is_int(events_count(&t.events, "msgsnd", child, 0), 0,
+		   "msg: the child's msgsnd not printed (-p)");
 
 	/* POSIX message queue */
 	check(&t.events, "mq_send", pid, mq, 0, 256, all256, 256, false,
@@ -200,6 +210,13 @@ int main(void)
 	      "mq: mq_send of 1025, EMSGSIZE");
 	e = events_nth(&t.events, "mq_send", pid, mq, 3);
 	tap_key_int(e, "errno", EMSGSIZE, "mq: that send failed, EMSGSIZE");
+	child = fact_int(&w, "mq_child");
+	check(&t.events, "mq_receive", pid, mq, 4, UTF8_LEN, utf8, UTF8_LEN,
+	      false, "mq: mq_receive of the text a child outside -p sent");
+	e = events_nth(&t.events, "mq_receive", pid, mq, 4);
+	tap_key_int(e, "sender_pid", child, "mq: its sender, the child");
+	tap_is_int(events_count(&t.events, "mq_send", child, 0), 0,
+		   "mq: the child's mq_send not printed (-p)");
 
 	for (i = 0; i < t.events.n; i++) {
 		e = &t.events.ev[i];
@@ -219,7 +236,7 @@ int main(void)
 	}
 	tap_is_int(events, 7 + 2 + 6 + 4, "19 pipe and unix events");
 	tap_is_int(no_data, 0, "every one has its data");
-	tap_is_int(mq_events, 10 + 8, "18 msg and mq events");
+	tap_is_int(mq_events, 11 + 9, "20 msg and mq events");
 	tap_is_int(mq_no_data, 0, "every one has its data");
 	tap_is_int(events_wrong_tier(&t.events), 0,
 		   "every event's \"tier\" is a hook of --probe %s",

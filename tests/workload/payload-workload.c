@@ -18,12 +18,18 @@
  *           the UTF-8 text, msgrcv(100) it; msgsnd PAYLOAD_BIG,
  *           msgrcv(4096); msgsnd PAYLOAD_DGRAM, msgrcv(10, MSG_NOERROR):
  *           returns 10; msgrcv(IPC_NOWAIT) of the empty queue (ENOMSG);
- *           msgsnd of 1 MiB (EINVAL: more than msgmax)
+ *           msgsnd of 1 MiB (EINVAL: more than msgmax); a child (a
+ *           process outside the test's -p) msgsnd's the UTF-8 text, then
+ *           msgrcv(100) takes it
  *   mq      (/ipcscope-payload-<pid>, messages of up to MQ_MSGSIZE)
  *           mq_send 0..255, mq_receive(MQ_MSGSIZE) them; mq_send the
  *           UTF-8 text, mq_receive it; mq_send PAYLOAD_BIG, mq_receive;
  *           mq_receive of the empty queue (O_NONBLOCK: EAGAIN); mq_send
- *           of MQ_MSGSIZE + 1 (EMSGSIZE)
+ *           of MQ_MSGSIZE + 1 (EMSGSIZE); a child mq_send's the UTF-8
+ *           text, then mq_receive takes it
+ *
+ * Facts: the inodes and ids, first; at the end the two children's pids
+ * (msg_child, mq_child).
  *
  *   payload-workload FIFO_PATH
  */
@@ -125,13 +131,42 @@ static void msg_send(int q, long mtype, const void *text, size_t len)
 		die("msgsnd of %zu", len);
 }
 
-static void msg_ops(int q)
+/* Run @fn(@arg) in a child process and wait for it; the child's pid. */
+static pid_t in_child(void (*fn)(long), long arg)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		fn(arg);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || status)
+		die("child %d: status %d", pid, status);
+	return pid;
+}
+
+static void msg_child_send(long q)
+{
+	msg_send(q, 5, utf8, UTF8_LEN);
+}
+
+static void mq_child_send(long q)
+{
+	if (mq_send(q, utf8, UTF8_LEN, 3))
+		die("mq_send");
+}
+
+static pid_t msg_ops(int q)
 {
 	static struct {
 		long mtype;
 		char mtext[4096];
 	} rb;
 	void *huge;
+	pid_t child;
 
 	msg_send(q, 1, all256, 256);
 	must(msgrcv(q, &rb, 4096, 0, 0), 256, "msgrcv");
@@ -150,11 +185,15 @@ static void msg_ops(int q)
 	if (msgsnd(q, huge, 1 << 20, IPC_NOWAIT) != -1 || errno != EINVAL)
 		die("msgsnd of 1 MiB");
 	free(huge);
+	child = in_child(msg_child_send, q);
+	must(msgrcv(q, &rb, 100, 0, 0), UTF8_LEN, "msgrcv");
+	return child;
 }
 
-static void mq_ops(mqd_t q)
+static pid_t mq_ops(mqd_t q)
 {
 	static char huge[MQ_MSGSIZE + 1];
+	pid_t child;
 
 	if (mq_send(q, (const char *)all256, 256, 0))
 		die("mq_send");
@@ -172,6 +211,10 @@ static void mq_ops(mqd_t q)
 		die("mq_receive of an empty queue");
 	if (mq_send(q, huge, sizeof(huge), 0) != -1 || errno != EMSGSIZE)
 		die("mq_send of more than the message size");
+	child = in_child(mq_child_send, q);
+	must(mq_receive(q, (char *)buf, MQ_MSGSIZE, NULL), UTF8_LEN,
+	     "mq_receive");
+	return child;
 }
 
 int main(int argc, char **argv)
@@ -179,6 +222,7 @@ int main(int argc, char **argv)
 	struct mq_attr attr = { .mq_maxmsg = 8, .mq_msgsize = MQ_MSGSIZE };
 	int p[2], s[2], d[2], fifo, msq;
 	char qname[64];
+	pid_t msg_child, mq_child;
 	mqd_t mq;
 
 	if (argc != 2)
@@ -213,8 +257,9 @@ int main(int argc, char **argv)
 	must(read(fifo, buf, 100), UTF8_LEN, "read");
 	stream_ops(s[0], s[1]);
 	dgram_ops(d[0], d[1]);
-	msg_ops(msq);
-	mq_ops(mq);
+	msg_child = msg_ops(msq);
+	mq_child = mq_ops(mq);
+	fact("{\"msg_child\":%d,\"mq_child\":%d}", msg_child, mq_child);
 	unlink(argv[1]);
 	msgctl(msq, IPC_RMID, NULL);
 	mq_close(mq);
