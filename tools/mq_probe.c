@@ -170,5 +170,6 @@ const struct ipcs_family mq_family = {
 	.syscalls = mq_syscalls,
 	/* every task's calls: the tracepoint tier's queue model (msgpair.c) */
 	.syscalls_all_tasks = true,
-	.payload_types = 1U << 0 | 1U << 1,	/* mq_send, mq_receive (not mq_notify) */
+	/* mq_send, mq_receive: not mq_notify, which moves no bytes */
+	.payload_types = 1U << 0 | 1U << 1,
 };

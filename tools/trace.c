@@ -126,8 +126,8 @@ static struct argp_option trace_options[] = {
 	  "in milliseconds (default 100)", 0 },
 	{ "payload", OPT_PAYLOAD, "N", 0,
 	  "Add to each pipe, FIFO, unix socket and message queue event the "
-	  "first N bytes (1 to 4096) its call moved, as hex in JSON (\"data\"): this "
-	  "shows the processes' data", 0 },
+	  "first N bytes (1 to 4096) its call moved, as hex in JSON "
+	  "(\"data\"): this shows the processes' data", 0 },
 	{ 0 }
 };
 

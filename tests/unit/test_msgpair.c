@@ -18,7 +18,7 @@
 struct out {
 	int n;
 	unsigned char rec[16][sizeof(struct ipcscope_mq_event)];
-	char extra[16][16];		/* what was fed with it, as a string */
+	char extra[16][16];		/* what was fed with it */
 };
 
 static int collect(void *ctx, const void *data, size_t size,
