@@ -26,11 +26,17 @@
  * Which send a received message came from: msgsender.bpf.h (fentry and
  * kprobe tiers); on the tracepoint tier the collector's model of each
  * queue (tools/msgpair.c), which needs every task's calls: model_task().
+ *
+ * --payload (payload.bpf.h): the message, at msg_ptr in every tier: the
+ * msg_len bytes a send queued (it returns 0), the bytes a receive returns.
+ * A task outside -p/-c, kept for the queue model only, has no payload
+ * record.
  */
 #include "common.bpf.h"
 #include "inflight.bpf.h"
 #include "syscalls.bpf.h"
 #include "msgsender.bpf.h"
+#include "payload.bpf.h"
 
 #define MQUEUE_MAGIC	0x19800202	/* include/uapi/linux/magic.h */
 
@@ -40,6 +46,7 @@ struct inflight {
 	struct mqueue_inode_info *info;	/* NULL: not a message queue */
 	struct dentry *dentry;
 	void *prio_ptr;		/* receive: where the kernel puts the prio */
+	const void *msg;	/* --payload: msg_ptr (user) */
 	struct pid *owner;	/* send: the notification registered at entry */
 	__s32 mqd;
 	__u32 prio;
@@ -123,10 +130,10 @@ struct sigevent_head {
 	__s32 notify;
 };
 
-static __always_inline int mq_enter(__u16 type, int mqd, __u64 requested,
-				    __u32 prio, bool prio_valid,
-				    void *prio_ptr, const void *sev,
-				    bool sev_user)
+static __always_inline int mq_enter(__u16 type, int mqd, const void *msg,
+				    __u64 requested, __u32 prio,
+				    bool prio_valid, void *prio_ptr,
+				    const void *sev, bool sev_user)
 {
 	struct inflight rec = {};
 	struct mqueue_inode_info *info;
@@ -147,6 +154,8 @@ static __always_inline int mq_enter(__u16 type, int mqd, __u64 requested,
 	rec.prio = prio;
 	rec.prio_valid = prio_valid;
 	rec.prio_ptr = prio_ptr;
+	if (payload_max)
+		rec.msg = msg;
 	file = fd_file(mqd);
 	info = file_queue(file);
 	rec.info = info;
@@ -295,6 +304,11 @@ static __always_inline int mq_exit(long ret)
 	__builtin_memset(e->pad0, 0, sizeof(e->pad0));
 	e->name[0] = '\0';
 	e->name_status = read_name(e->name, rec->dentry);
+	/* a send moved msg_len bytes when it returned 0 */
+	if (!rec->unwanted)
+		payload_emit_user(&e->hdr, (__u64)rec->msg, rec->requested,
+				  ret == 0 && rec->type == IPCSCOPE_EV_MQ_SEND ?
+				  (long)rec->requested : ret);
 	peers_note_done(note, have_note, true);
 	submit_event(e);
 out:
@@ -309,8 +323,8 @@ SEC("fentry/do_mq_timedsend")
 int BPF_PROG(mq_send_fentry, int mqdes, const char *u_msg_ptr,
 	     size_t msg_len, unsigned int msg_prio, void *ts)
 {
-	return mq_enter(IPCSCOPE_EV_MQ_SEND, mqdes, msg_len, msg_prio, true,
-			NULL, NULL, false);
+	return mq_enter(IPCSCOPE_EV_MQ_SEND, mqdes, u_msg_ptr, msg_len,
+			msg_prio, true, NULL, NULL, false);
 }
 
 SEC("fexit/do_mq_timedsend")
@@ -324,8 +338,8 @@ SEC("fentry/do_mq_timedreceive")
 int BPF_PROG(mq_receive_fentry, int mqdes, char *u_msg_ptr, size_t msg_len,
 	     unsigned int *u_msg_prio, void *ts)
 {
-	return mq_enter(IPCSCOPE_EV_MQ_RECEIVE, mqdes, msg_len, 0, false,
-			u_msg_prio, NULL, false);
+	return mq_enter(IPCSCOPE_EV_MQ_RECEIVE, mqdes, u_msg_ptr, msg_len, 0,
+			false, u_msg_prio, NULL, false);
 }
 
 SEC("fexit/do_mq_timedreceive")
@@ -339,7 +353,7 @@ int BPF_PROG(mq_receive_fexit, int mqdes, char *u_msg_ptr, size_t msg_len,
 SEC("fentry/do_mq_notify")
 int BPF_PROG(mq_notify_fentry, int mqdes, const void *notification)
 {
-	return mq_enter(IPCSCOPE_EV_MQ_NOTIFY, mqdes, 0, 0, false, NULL,
+	return mq_enter(IPCSCOPE_EV_MQ_NOTIFY, mqdes, NULL, 0, 0, false, NULL,
 			notification, false);
 }
 
@@ -395,22 +409,22 @@ SEC("kprobe")
 int BPF_KPROBE(mq_send_kprobe, int mqdes, const char *u_msg_ptr,
 	       size_t msg_len, unsigned int msg_prio)
 {
-	return mq_enter(IPCSCOPE_EV_MQ_SEND, mqdes, msg_len, msg_prio, true,
-			NULL, NULL, false);
+	return mq_enter(IPCSCOPE_EV_MQ_SEND, mqdes, u_msg_ptr, msg_len,
+			msg_prio, true, NULL, NULL, false);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(mq_receive_kprobe, int mqdes, char *u_msg_ptr,
 	       size_t msg_len, unsigned int *u_msg_prio)
 {
-	return mq_enter(IPCSCOPE_EV_MQ_RECEIVE, mqdes, msg_len, 0, false,
-			u_msg_prio, NULL, false);
+	return mq_enter(IPCSCOPE_EV_MQ_RECEIVE, mqdes, u_msg_ptr, msg_len, 0,
+			false, u_msg_prio, NULL, false);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(mq_notify_kprobe, int mqdes, const void *notification)
 {
-	return mq_enter(IPCSCOPE_EV_MQ_NOTIFY, mqdes, 0, 0, false, NULL,
+	return mq_enter(IPCSCOPE_EV_MQ_NOTIFY, mqdes, NULL, 0, 0, false, NULL,
 			notification, false);
 }
 
@@ -451,21 +465,21 @@ int BPF_KPROBE(free_msg_kprobe, void *msg)
 static __always_inline int enter_send(struct pt_regs *regs, bool btf)
 {
 	return mq_enter(IPCSCOPE_EV_MQ_SEND, sc_arg(regs, 0, btf),
-			sc_arg(regs, 2, btf), sc_arg(regs, 3, btf), true, NULL,
-			NULL, true);
+			(void *)sc_arg(regs, 1, btf), sc_arg(regs, 2, btf),
+			sc_arg(regs, 3, btf), true, NULL, NULL, true);
 }
 
 static __always_inline int enter_receive(struct pt_regs *regs, bool btf)
 {
 	return mq_enter(IPCSCOPE_EV_MQ_RECEIVE, sc_arg(regs, 0, btf),
-			sc_arg(regs, 2, btf), 0, false,
-			(void *)sc_arg(regs, 3, btf), NULL, true);
+			(void *)sc_arg(regs, 1, btf), sc_arg(regs, 2, btf), 0,
+			false, (void *)sc_arg(regs, 3, btf), NULL, true);
 }
 
 static __always_inline int enter_notify(struct pt_regs *regs, bool btf)
 {
-	return mq_enter(IPCSCOPE_EV_MQ_NOTIFY, sc_arg(regs, 0, btf), 0, 0,
-			false, NULL, (void *)sc_arg(regs, 1, btf), true);
+	return mq_enter(IPCSCOPE_EV_MQ_NOTIFY, sc_arg(regs, 0, btf), NULL, 0,
+			0, false, NULL, (void *)sc_arg(regs, 1, btf), true);
 }
 
 SYSCALL_ENTER(mq_sys_enter_send, enter_send)

@@ -15,12 +15,20 @@
  * from: msgsender.bpf.h (fentry and kprobe tiers); on the tracepoint tier
  * the collector's model of each queue (tools/msgpair.c), which needs
  * every task's calls: model_task().
+ *
+ * --payload (payload.bpf.h): the message text, one user buffer in every
+ * tier: msgsnd's mtext (msgsz bytes, sent when it returns 0), msgrcv's
+ * after the mtype (the size it returns landed there).  A task outside
+ * -p/-c, kept for the queue model only, has no payload record.
  */
 #include "common.bpf.h"
 #include "inflight.bpf.h"
 #define SYSCALL_FAMILY	IPCSCOPE_FAM_MSG	/* its slot in the dispatcher */
 #include "syscalls.bpf.h"
 #include "msgsender.bpf.h"
+#include "payload.bpf.h"
+
+#define TS_COMPAT	0x0002	/* thread_info.status: 32-bit syscall */
 
 struct inflight {
 	__u64 start_ns;		/* first: nonzero while in flight */
@@ -28,6 +36,7 @@ struct inflight {
 	__s64 msgtyp;
 	__u64 size;
 	void *ubuf;		/* msgrcv: where the kernel puts mtype */
+	void *text;		/* --payload: the message text (user) */
 	__s32 msqid;
 	__u32 msgflg;
 	__u16 type;		/* IPCSCOPE_EV_MSGSND/MSGRCV */
@@ -47,7 +56,8 @@ const volatile __u8 tier = IPCSCOPE_TIER_NONE;
 
 static __always_inline int msg_enter(__u16 type, int msqid, __s64 mtype,
 				     bool mtype_valid, __s64 msgtyp,
-				     void *ubuf, __u64 size, int msgflg)
+				     void *ubuf, void *text, __u64 size,
+				     int msgflg)
 {
 	struct inflight rec = {};
 	bool wanted = task_wanted();
@@ -65,6 +75,8 @@ static __always_inline int msg_enter(__u16 type, int msqid, __s64 mtype,
 	rec.mtype_valid = mtype_valid;
 	rec.msgtyp = msgtyp;
 	rec.ubuf = ubuf;
+	if (payload_max)
+		rec.text = text;
 	rec.size = size;
 	rec.msgflg = msgflg;
 	rec.start_ns = bpf_ktime_get_ns();
@@ -131,11 +143,33 @@ static __always_inline int msg_exit(long ret)
 	__builtin_memcpy(e->sender_comm, rec->sender_comm,
 			 sizeof(e->sender_comm));
 	__builtin_memset(e->pad1, 0, sizeof(e->pad1));
+	/* a send moved msgsz bytes when it returned 0 */
+	if (!rec->unwanted)
+		payload_emit_user(&e->hdr, (__u64)rec->text, rec->size,
+				  ret == 0 && rec->type == IPCSCOPE_EV_MSGSND ?
+				  (long)rec->size : ret);
 	peers_note_done(note, have_note, true);
 	submit_event(e);
 out:
 	inflight_done(&inflight, rec);
 	return 0;
+}
+
+/*
+ * msgrcv's text in the caller's buffer @buf (fentry and kprobe tiers):
+ * after a long mtype, 8 bytes, or 4 for a 32-bit task (compat_msgrcv
+ * fills a struct compat_msgbuf).  msgsnd's functions get mtext itself.
+ */
+static __always_inline void *rcv_text(void *buf)
+{
+	struct task_struct *task;
+
+	if (!payload_max)
+		return NULL;
+	task = (void *)bpf_get_current_task();
+	if (BPF_CORE_READ(task, thread_info.status) & TS_COMPAT)
+		return buf + 4;
+	return buf + 8;
 }
 
 /* Tier 1: fentry/fexit on do_msgsnd and do_msgrcv. */
@@ -144,7 +178,7 @@ int BPF_PROG(msgsnd_fentry, int msqid, long mtype, void *mtext, size_t msgsz,
 	     int msgflg)
 {
 	return msg_enter(IPCSCOPE_EV_MSGSND, msqid, mtype, true, 0, NULL,
-			 msgsz, msgflg);
+			 mtext, msgsz, msgflg);
 }
 
 SEC("fexit/do_msgsnd")
@@ -159,7 +193,7 @@ int BPF_PROG(msgrcv_fentry, int msqid, void *buf, size_t bufsz, long msgtyp,
 	     int msgflg)
 {
 	return msg_enter(IPCSCOPE_EV_MSGRCV, msqid, 0, false, msgtyp, buf,
-			 bufsz, msgflg);
+			 rcv_text(buf), bufsz, msgflg);
 }
 
 SEC("fexit/do_msgrcv")
@@ -246,7 +280,7 @@ int BPF_KPROBE(msgsnd_kprobe, int msqid, long mtype, void *mtext,
 	       size_t msgsz, int msgflg)
 {
 	return msg_enter(IPCSCOPE_EV_MSGSND, msqid, mtype, true, 0, NULL,
-			 msgsz, msgflg);
+			 mtext, msgsz, msgflg);
 }
 
 SEC("kprobe")
@@ -254,7 +288,7 @@ int BPF_KPROBE(msgrcv_kprobe, int msqid, void *buf, size_t bufsz,
 	       long msgtyp, int msgflg)
 {
 	return msg_enter(IPCSCOPE_EV_MSGRCV, msqid, 0, false, msgtyp, buf,
-			 bufsz, msgflg);
+			 rcv_text(buf), bufsz, msgflg);
 }
 
 SEC("kretprobe")
@@ -279,13 +313,17 @@ static __always_inline int enter_msgsnd(struct pt_regs *regs, bool btf)
 				       (void *)sc_arg(regs, 1, btf));
 
 	return msg_enter(IPCSCOPE_EV_MSGSND, sc_arg(regs, 0, btf), mtype, ok,
-			 0, NULL, sc_arg(regs, 2, btf), sc_arg(regs, 3, btf));
+			 0, NULL, (void *)sc_arg(regs, 1, btf) + sizeof(long),
+			 sc_arg(regs, 2, btf), sc_arg(regs, 3, btf));
 }
 
+/* the dispatcher passes no 32-bit task: the text follows a 64-bit long */
 static __always_inline int enter_msgrcv(struct pt_regs *regs, bool btf)
 {
+	void *buf = (void *)sc_arg(regs, 1, btf);
+
 	return msg_enter(IPCSCOPE_EV_MSGRCV, sc_arg(regs, 0, btf), 0, false,
-			 sc_arg(regs, 3, btf), (void *)sc_arg(regs, 1, btf),
+			 sc_arg(regs, 3, btf), buf, buf + sizeof(long),
 			 sc_arg(regs, 2, btf), sc_arg(regs, 4, btf));
 }
 

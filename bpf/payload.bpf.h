@@ -20,6 +20,10 @@
  *                  sendto and recvfrom, the (user) iovec array of readv,
  *                  writev, sendmsg and recvmsg.
  *
+ * The message queues' bytes are one user buffer in every tier (msgsnd's
+ * and msgrcv's mtext, mq_timedsend's and mq_timedreceive's msg_ptr):
+ * payload_emit_user(), without the iovec walk.
+ *
  * At most PAYLOAD_SEGS iovecs are read; a call that moved bytes beyond
  * them has truncated set.
  *
@@ -205,14 +209,13 @@ static __always_inline __u32 payload_copy_iov(struct payload_buf *b,
 
 /*
  * The payload record of the event whose header is @ev, for a call that
- * moved @ret bytes (or failed: <= 0), its bytes at @src.  @ret is what
- * read, write, send and receive return; a family whose calls return 0 on
- * success (mq_timedsend, msgsnd) passes the size sent instead.  Call it
- * after the event is filled, just before it is submitted.
+ * moved @ret bytes (or failed: <= 0), its bytes at @src; @iov: @src may
+ * be an iovec array (false leaves that code out, for a family whose bytes
+ * are always one user buffer).
  */
-static __always_inline void payload_emit(const struct ipcscope_hdr *ev,
-					 const struct payload_src *src,
-					 long ret)
+static __always_inline void payload_out(const struct ipcscope_hdr *ev,
+					const struct payload_src *src,
+					long ret, bool iov)
 {
 	struct payload_buf *b;
 	__u32 zero = 0, want = 0, len = 0;
@@ -258,7 +261,7 @@ static __always_inline void payload_emit(const struct ipcscope_hdr *ev,
 			b->p.status = IPCSCOPE_PAYLOAD_FAULT;
 			len = 0;
 		}
-	} else if (want && src->kind != PAYLOAD_SRC_KERNEL) {
+	} else if (want && iov && src->kind != PAYLOAD_SRC_KERNEL) {
 		len = payload_copy_iov(b, src, want);
 	} else if (want) {
 		b->p.status = IPCSCOPE_PAYLOAD_KERNEL;
@@ -272,6 +275,39 @@ static __always_inline void payload_emit(const struct ipcscope_hdr *ev,
 			       BPF_RB_NO_WAKEUP))
 		count_lost();
 	b->busy = 0;
+}
+
+/*
+ * The payload record of the event whose header is @ev, for a call that
+ * moved @ret bytes (or failed: <= 0), its bytes at @src.  @ret is what
+ * read, write, send and receive return.  Call it after the event is
+ * filled, just before it is submitted.
+ */
+static __always_inline void payload_emit(const struct ipcscope_hdr *ev,
+					 const struct payload_src *src,
+					 long ret)
+{
+	payload_out(ev, src, ret, true);
+}
+
+/*
+ * The same for a call whose bytes are one user buffer, @addr of @size
+ * bytes, noted at entry (the message queues: msgsnd's mtext, msgrcv's
+ * after the mtype, mq_timedsend's and mq_timedreceive's msg_ptr).  A
+ * family whose calls return 0 on success (msgsnd, mq_timedsend) passes
+ * the size sent as @ret.  No iovec walk: a smaller program.
+ */
+static __always_inline void payload_emit_user(const struct ipcscope_hdr *ev,
+					      __u64 addr, __u64 size,
+					      long ret)
+{
+	struct payload_src src = {
+		.addr = addr,
+		.len = size,
+		.kind = PAYLOAD_SRC_USER,
+	};
+
+	payload_out(ev, &src, ret, false);
 }
 
 #endif /* IPCSCOPE_PAYLOAD_BPF_H */

@@ -431,7 +431,7 @@ struct ipcscope_mmap_event {
 
 /*
  * Payload capture (--payload N, off by default): the first bytes a call
- * of a byte-carrying family (pipe, unix) really moved, at most N (the
+ * of a byte-carrying family (pipe, unix, msg, mq) really moved, at most N (the
  * collector's payload_max, IPCSCOPE_PAYLOAD_MAX at most), in a record of
  * their own.  It follows its event in the ring: the BPF program emits it
  * after filling the event and before submitting it, so the collector

@@ -129,6 +129,7 @@ static int mq_open(struct family_probe *p, const struct kernel_info *ki,
 		  ipcs_tier_hook(tier);
 	IPCS_SET_COMMON_RODATA(skel, cfg, p->hook);
 	skel->rodata->use_task_storage = p->task_storage;
+	skel->rodata->payload_max = cfg->summary ? 0 : cfg->payload_max;
 	set_autoload(skel, tier, priv->pairing);
 	if (tier == IPCSCOPE_TIER_TRACEPOINT)
 		snprintf(p->desc, sizeof(p->desc),
@@ -169,4 +170,6 @@ const struct ipcs_family mq_family = {
 	.syscalls = mq_syscalls,
 	/* every task's calls: the tracepoint tier's queue model (msgpair.c) */
 	.syscalls_all_tasks = true,
+	/* mq_send, mq_receive: not mq_notify, which moves no bytes */
+	.payload_types = 1U << 0 | 1U << 1,
 };

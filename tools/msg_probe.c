@@ -145,6 +145,7 @@ static int msg_open(struct family_probe *p, const struct kernel_info *ki,
 		  ipcs_tier_hook(tier);
 	IPCS_SET_COMMON_RODATA(skel, cfg, p->hook);
 	skel->rodata->use_task_storage = p->task_storage;
+	skel->rodata->payload_max = cfg->summary ? 0 : cfg->payload_max;
 	set_autoload(skel, tier, priv->pairing);
 	if (tier == IPCSCOPE_TIER_TRACEPOINT)
 		snprintf(p->desc, sizeof(p->desc),
@@ -182,4 +183,5 @@ const struct ipcs_family msg_family = {
 	.syscalls = msg_syscalls,
 	/* every task's calls: the tracepoint tier's queue model (msgpair.c) */
 	.syscalls_all_tasks = true,
+	.payload_types = 1U << 0 | 1U << 1,	/* msgsnd, msgrcv */
 };

@@ -84,6 +84,8 @@ struct queue {
 struct held {
 	__u64 start, end;
 	size_t size;
+	void *extra;			/* msgpair_feed_with()'s copy */
+	size_t extra_size;
 	bool pending;			/* a receive not settled yet */
 	union {
 		struct ipcscope_msg_event msg;
@@ -135,6 +137,15 @@ bool msgpair_wants(const void *data, size_t size)
 		return false;
 	}
 	return tier == IPCSCOPE_HOOK_TP_BTF || tier == IPCSCOPE_HOOK_RAW_TP;
+}
+
+bool msgpair_unwanted(const void *data)
+{
+	const struct ipcscope_hdr *h = data;
+
+	if (is_sysv(h))
+		return ((const struct ipcscope_msg_event *)data)->unwanted;
+	return ((const struct ipcscope_mq_event *)data)->unwanted;
 }
 
 /* The parts of a record the model reads, msg or mq alike. */
@@ -377,8 +388,10 @@ void msgpair_free(struct msgpair *mp)
 			free(q->msgs);
 			free(q);
 		}
-	for (i = 0; i < mp->nheld; i++)
+	for (i = 0; i < mp->nheld; i++) {
+		free(mp->held[i]->extra);
 		free(mp->held[i]);
+	}
 	free(mp->held);
 	free(mp);
 }
@@ -627,16 +640,19 @@ static void fill_sender(void *rec, const struct verdict *v, __u64 end)
 }
 
 static int emit(struct msgpair *mp, const void *data, size_t size,
-		bool unwanted)
+		const void *extra, size_t extra_size, bool unwanted)
 {
-	return unwanted ? 0 : mp->emit(mp->ctx, data, size);
+	return unwanted ? 0 : mp->emit(mp->ctx, data, size, extra, extra_size);
 }
 
-/* Keep @data to print in its turn; false when out of memory. */
+/* Keep @data and @extra to print in their turn; false when out of
+ * memory. */
 static bool hold(struct msgpair *mp, const void *data, size_t size,
-		 const struct call *c, bool pending)
+		 const void *extra, size_t extra_size, const struct call *c,
+		 bool pending)
 {
 	struct held *hd;
+	void *copy = NULL;
 
 	if (mp->nheld == mp->capheld) {
 		size_t cap = mp->capheld ? mp->capheld * 2 : 64;
@@ -647,9 +663,19 @@ static bool hold(struct msgpair *mp, const void *data, size_t size,
 		mp->held = p;
 		mp->capheld = cap;
 	}
+	if (extra) {
+		copy = malloc(extra_size);
+		if (!copy)
+			return false;
+		memcpy(copy, extra, extra_size);
+	}
 	hd = malloc(sizeof(*hd));
-	if (!hd)
+	if (!hd) {
+		free(copy);
 		return false;
+	}
+	hd->extra = copy;
+	hd->extra_size = copy ? extra_size : 0;
 	hd->start = c->start;
 	hd->end = c->end;
 	hd->pending = pending;
@@ -660,6 +686,12 @@ static bool hold(struct msgpair *mp, const void *data, size_t size,
 }
 
 int msgpair_feed(struct msgpair *mp, const void *data, size_t size)
+{
+	return msgpair_feed_with(mp, data, size, NULL, 0);
+}
+
+int msgpair_feed_with(struct msgpair *mp, const void *data, size_t size,
+		      const void *extra, size_t extra_size)
 {
 	const struct ipcscope_hdr *h = data;
 	bool pending;
@@ -676,9 +708,9 @@ int msgpair_feed(struct msgpair *mp, const void *data, size_t size)
 	}
 	/* nothing held: print at once; else after what came before */
 	if (!pending && !mp->nheld)
-		return emit(mp, data, size, c.unwanted);
-	if (!hold(mp, data, size, &c, pending))
-		return emit(mp, data, size, c.unwanted);
+		return emit(mp, data, size, extra, extra_size, c.unwanted);
+	if (!hold(mp, data, size, extra, extra_size, &c, pending))
+		return emit(mp, data, size, extra, extra_size, c.unwanted);
 	return 0;
 }
 
@@ -733,7 +765,9 @@ int msgpair_release(struct msgpair *mp, __u64 now, bool all)
 
 		read_call(hd->rec.bytes, &c);
 		if (!ret)
-			ret = emit(mp, hd->rec.bytes, hd->size, c.unwanted);
+			ret = emit(mp, hd->rec.bytes, hd->size, hd->extra,
+				   hd->extra_size, c.unwanted);
+		free(hd->extra);
 		free(hd);
 	}
 	memmove(mp->held, mp->held + done,

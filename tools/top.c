@@ -724,6 +724,15 @@ static int top_event(void *ctx, const void *data, size_t size)
 	return 0;
 }
 
+/* What the queue model settled (top asks for no payload: none comes). */
+static int top_paired_event(void *ctx, const void *data, size_t size,
+			    const void *extra, size_t extra_size)
+{
+	(void)extra;
+	(void)extra_size;
+	return top_event(ctx, data, size);
+}
+
 static int top_record(void *ctx, void *data, size_t size)
 {
 	struct top_state *s = ctx;
@@ -798,7 +807,7 @@ static int peers_start(struct top_state *s, struct ipcs_error *err)
 		posix |= p->family == &mq_family;
 	}
 	if (sysv || posix) {
-		s->pairing = msgpair_new(top_event, s);
+		s->pairing = msgpair_new(top_paired_event, s);
 		if (!s->pairing)
 			return ipcs_fail(err, IPCS_EXIT_FAIL,
 					 "cannot set up the queue model: %s",

@@ -125,9 +125,9 @@ static struct argp_option trace_options[] = {
 	  "Longest time an event waits in the kernel before it is printed, "
 	  "in milliseconds (default 100)", 0 },
 	{ "payload", OPT_PAYLOAD, "N", 0,
-	  "Add to each pipe, FIFO and unix socket event the first N bytes "
-	  "(1 to 4096) its call moved, as hex in JSON (\"data\"): this "
-	  "shows the processes' data", 0 },
+	  "Add to each pipe, FIFO, unix socket and message queue event the "
+	  "first N bytes (1 to 4096) its call moved, as hex in JSON "
+	  "(\"data\"): this shows the processes' data", 0 },
 	{ 0 }
 };
 
@@ -557,12 +557,33 @@ static int print_event(struct trace_run *run, const void *data, size_t size,
 	return 0;
 }
 
+/*
+ * A message queue send or receive into the tracepoint tier's queue model,
+ * with its payload record (NULL: none came; --payload off: NULL, 0).  Its
+ * --peers notes are its own: dropped, not left for the tid's next event
+ * (the model does not carry them; a limit of the tracepoint tier's
+ * pairing, design.rst).
+ */
+static int feed_pairing(struct trace_run *run, const void *data, size_t size,
+			const struct ipcscope_payload *pl, size_t plsize)
+{
+	const struct ipcscope_hdr *hdr = data;
+
+	ipcs_notes_take(&run->notes, hdr->tid, &run->out);
+	run->out.wake = NULL;
+	run->out.from = NULL;
+	return msgpair_feed_with(run->pairing, data, size, pl, plsize);
+}
+
 /* --payload: an event out of the join, with its bytes if it has some */
 static int print_joined(void *ctx, const void *data, size_t size,
 			const struct ipcscope_payload *pl, size_t plsize)
 {
 	const struct ipcscope_hdr *hdr = data;
+	struct trace_run *run = ctx;
 
+	if (run->pairing && msgpair_wants(data, size))
+		return feed_pairing(run, data, size, pl, plsize);
 	return print_event(ctx, data, size, ipcs_type_has_payload(hdr->type),
 			   pl, plsize);
 }
@@ -577,12 +598,26 @@ static int count_record(struct trace_run *run)
 	return 0;
 }
 
-/* One event as it came (also the queue model's printer). */
+/* One event as it came. */
 static int emit_event(void *ctx, const void *data, size_t size)
 {
 	struct trace_run *run = ctx;
 	int ret = print_event(run, data, size, false, NULL, 0);
 
+	return ret ? ret : count_record(run);
+}
+
+/* The queue model's printer: with --payload, the payload record fed with
+ * the event (NULL: it never came). */
+static int emit_paired(void *ctx, const void *data, size_t size,
+		       const void *extra, size_t extra_size)
+{
+	const struct ipcscope_hdr *hdr = data;
+	struct trace_run *run = ctx;
+	int ret;
+
+	ret = print_event(run, data, size, run->opts->cfg.payload_max &&
+			  ipcs_type_has_payload(hdr->type), extra, extra_size);
 	return ret ? ret : count_record(run);
 }
 
@@ -599,17 +634,11 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 	if (ipcs_notes_put(&run->notes, data, size))
 		return 0;	/* a --peers note: written with its event */
-	if (run->pairing && msgpair_wants(data, size)) {
-		const struct ipcscope_hdr *hdr = data;
-
-		/* its --peers notes are its own: dropped, not left for the
-		 * tid's next event (the model does not carry them; a limit
-		 * of the tracepoint tier's pairing, design.rst) */
-		ipcs_notes_take(&run->notes, hdr->tid, &run->out);
-		run->out.wake = NULL;
-		run->out.from = NULL;
-		return msgpair_feed(run->pairing, data, size);
-	}
+	/* with --payload, the model's events go through the join first;
+	 * another task's call has no payload record to wait for */
+	if (run->pairing && msgpair_wants(data, size) &&
+	    (!run->opts->cfg.payload_max || msgpair_unwanted(data)))
+		return feed_pairing(run, data, size, NULL, 0);
 	if (!run->opts->cfg.payload_max)
 		return emit_event(ctx, data, size);
 	ret = payload_join_record(&run->join, data, size, run->now);
@@ -649,7 +678,7 @@ static int pairing_start(struct trace_run *run,
 	}
 	if (!sysv && !posix)
 		return 0;
-	run->pairing = msgpair_new(emit_event, run);
+	run->pairing = msgpair_new(emit_paired, run);
 	if (!run->pairing)
 		return -1;
 	msgpair_snapshot(run->pairing, sysv, posix);

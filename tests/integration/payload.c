@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * --payload N: each pipe, FIFO and unix socket event carries the first N
- * bytes its call really moved, hex in "data", with "data_truncated" when
- * the call moved more.  Known bytes (tests/lib/payload_data.h) through a
- * pipe, a FIFO, a stream and a datagram socketpair, one tracer for all:
- * every byte value, UTF-8 text, a write larger than N, short reads (the
- * data is what the call returned, not what it asked for), vectored calls
- * (iovecs joined), an error (no bytes), and a datagram received with
- * MSG_TRUNC (its length returned, only the buffer's bytes landed).
+ * --payload N: each pipe, FIFO, unix socket and message queue event
+ * carries the first N bytes its call really moved, hex in "data", with
+ * "data_truncated" when the call moved more.  Known bytes
+ * (tests/lib/payload_data.h) through a pipe, a FIFO, a stream and a
+ * datagram socketpair, a SysV and a POSIX message queue, one tracer for
+ * all: every byte value, UTF-8 text, a write larger than N, short reads
+ * (the data is what the call returned, not what it asked for), vectored
+ * calls (iovecs joined), errors (no bytes), a datagram received with
+ * MSG_TRUNC (its length returned, only the buffer's bytes landed), and a
+ * SysV message received cut by MSG_NOERROR (only what landed, returned).
+ * msgsnd and mq_send return 0: their data is the message they queued.
+ * A message a child outside -p sent: its receive has the data and (on
+ * the tracepoint tier through the queue model, which takes the child's
+ * send without a payload) the child as sender.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -61,15 +67,15 @@ int main(void)
 {
 	char path[64], n[16], p[24];
 	const char *argv[] = { "payload-workload", path, NULL };
-	long long pid, pipe_ino, fifo, sa, sb, da, db;
+	long long pid, pipe_ino, fifo, sa, sb, da, db, mq, child;
 	const struct fj_object *e;
 	struct cmd_result r;
 	struct workload w;
 	struct tracer t;
-	int i, no_data = 0, events = 0;
+	int i, no_data = 0, events = 0, mq_events = 0, mq_no_data = 0;
 
 	require_root();
-	tap_plan(86);
+	tap_plan(171);
 	/* N is required, and at most 4096: usage errors, before any probe */
 	run_cmd((const char *[]){ ipcscope_bin(), "trace", "--payload", NULL },
 		&r, 10);
@@ -91,9 +97,10 @@ int main(void)
 	sb = fact_int(&w, "stream_b");
 	da = fact_int(&w, "dgram_a");
 	db = fact_int(&w, "dgram_b");
+	mq = fact_int(&w, "mq");
 	snprintf(p, sizeof(p), "%lld", pid);
-	tracer_start(&t, (const char *[]){ "-t", "pipe,unix", "--payload", n,
-					  "-p", p, NULL });
+	tracer_start(&t, (const char *[]){ "-t", "pipe,unix,msg,mq",
+					  "--payload", n, "-p", p, NULL });
 	workload_finish(&w);
 	tracer_stop(&t);
 	tap_is_int(w.status, 0, "workload ran to the end");
@@ -153,17 +160,84 @@ int main(void)
 	check(&t.events, "unix_recv", pid, db, 1, PAYLOAD_DGRAM, big, 10, true,
 	      "dgram: recv(10, MSG_TRUNC): the 10 bytes that landed");
 
+	/* SysV message queue: the text after mtype, both ways */
+	check(&t.events, "msgsnd", pid, 0, 0, 256, all256, 256, false,
+	      "msg: msgsnd of 256 byte values");
+	check(&t.events, "msgrcv", pid, 0, 0, 256, all256, 256, false,
+	      "msg: msgrcv(4096) of them");
+	check(&t.events, "msgsnd", pid, 0, 1, UTF8_LEN, utf8, UTF8_LEN, false,
+	      "msg: msgsnd of the UTF-8 text");
+	check(&t.events, "msgrcv", pid, 0, 1, UTF8_LEN, utf8, UTF8_LEN, false,
+	      "msg: msgrcv(100) of it");
+	check(&t.events, "msgsnd", pid, 0, 2, PAYLOAD_BIG, big, PAYLOAD_N,
+	      true, "msg: msgsnd larger than N");
+	check(&t.events, "msgrcv", pid, 0, 2, PAYLOAD_BIG, big, PAYLOAD_N,
+	      true, "msg: msgrcv larger than N");
+	check(&t.events, "msgrcv", pid, 0, 3, 10, big, 10, false,
+	      "msg: msgrcv(10, MSG_NOERROR) of 300: the 10 it returned");
+	check(&t.events, "msgrcv", pid, 0, 4, 0, "", 0, false,
+	      "msg: ENOMSG");
+	check(&t.events, "msgsnd", pid, 0, 4, 0, "", 0, false,
+	      "msg: msgsnd of 1 MiB, EINVAL");
+	e = events_nth(&t.events, "msgsnd", pid, 0, 4);
+	tap_key_int(e, "errno", EINVAL, "msg: that msgsnd failed, EINVAL");
+	child = fact_int(&w, "msg_child");
+	check(&t.events, "msgrcv", pid, 0, 5, UTF8_LEN, utf8, UTF8_LEN, false,
+	      "msg: msgrcv of the text a child outside -p sent");
+	e = events_nth(&t.events, "msgrcv", pid, 0, 5);
+	tap_key_int(e, "sender_pid", child, "msg: its sender, the child");
+	tap_is_int(events_count(&t.events, "msgsnd", child, 0), 0,
+		   "msg: the child's msgsnd not printed (-p)");
+
+	/* POSIX message queue */
+	check(&t.events, "mq_send", pid, mq, 0, 256, all256, 256, false,
+	      "mq: mq_send of 256 byte values");
+	check(&t.events, "mq_receive", pid, mq, 0, 256, all256, 256, false,
+	      "mq: mq_receive(1024) of them");
+	e = events_nth(&t.events, "mq_receive", pid, mq, 0);
+	tap_key_int(e, "requested", 1024, "mq: that receive asked for 1024");
+	check(&t.events, "mq_send", pid, mq, 1, UTF8_LEN, utf8, UTF8_LEN,
+	      false, "mq: mq_send of the UTF-8 text");
+	check(&t.events, "mq_receive", pid, mq, 1, UTF8_LEN, utf8, UTF8_LEN,
+	      false, "mq: mq_receive of it");
+	check(&t.events, "mq_send", pid, mq, 2, PAYLOAD_BIG, big, PAYLOAD_N,
+	      true, "mq: mq_send larger than N");
+	check(&t.events, "mq_receive", pid, mq, 2, PAYLOAD_BIG, big,
+	      PAYLOAD_N, true, "mq: mq_receive larger than N");
+	check(&t.events, "mq_receive", pid, mq, 3, 0, "", 0, false,
+	      "mq: EAGAIN");
+	check(&t.events, "mq_send", pid, mq, 3, 0, "", 0, false,
+	      "mq: mq_send of 1025, EMSGSIZE");
+	e = events_nth(&t.events, "mq_send", pid, mq, 3);
+	tap_key_int(e, "errno", EMSGSIZE, "mq: that send failed, EMSGSIZE");
+	child = fact_int(&w, "mq_child");
+	check(&t.events, "mq_receive", pid, mq, 4, UTF8_LEN, utf8, UTF8_LEN,
+	      false, "mq: mq_receive of the text a child outside -p sent");
+	e = events_nth(&t.events, "mq_receive", pid, mq, 4);
+	tap_key_int(e, "sender_pid", child, "mq: its sender, the child");
+	tap_is_int(events_count(&t.events, "mq_send", child, 0), 0,
+		   "mq: the child's mq_send not printed (-p)");
+
 	for (i = 0; i < t.events.n; i++) {
 		e = &t.events.ev[i];
-		if (fj_int(e, "pid") != pid ||
-		    (!event_is(e, "pipe_read") && !event_is(e, "pipe_write") &&
-		     !event_is(e, "unix_send") && !event_is(e, "unix_recv")))
+		if (fj_int(e, "pid") != pid)
+			continue;
+		if (event_is(e, "msgsnd") || event_is(e, "msgrcv") ||
+		    event_is(e, "mq_send") || event_is(e, "mq_receive")) {
+			mq_events++;
+			mq_no_data += !fj_is_str(e, "data");
+			continue;
+		}
+		if (!event_is(e, "pipe_read") && !event_is(e, "pipe_write") &&
+		    !event_is(e, "unix_send") && !event_is(e, "unix_recv"))
 			continue;
 		events++;
 		no_data += !fj_is_str(e, "data");
 	}
 	tap_is_int(events, 7 + 2 + 6 + 4, "19 pipe and unix events");
 	tap_is_int(no_data, 0, "every one has its data");
+	tap_is_int(mq_events, 11 + 9, "20 msg and mq events");
+	tap_is_int(mq_no_data, 0, "every one has its data");
 	tap_is_int(events_wrong_tier(&t.events), 0,
 		   "every event's \"tier\" is a hook of --probe %s",
 		   probe_tier());

@@ -18,14 +18,23 @@
 struct out {
 	int n;
 	unsigned char rec[16][sizeof(struct ipcscope_mq_event)];
+	char extra[16][16];		/* what was fed with it */
 };
 
-static int collect(void *ctx, const void *data, size_t size)
+static int collect(void *ctx, const void *data, size_t size,
+		   const void *extra, size_t extra_size)
 {
 	struct out *o = ctx;
 
-	if (o->n < 16)
-		memcpy(o->rec[o->n++], data, size);
+	if (o->n >= 16)
+		return 0;
+	memcpy(o->rec[o->n], data, size);
+	o->extra[o->n][0] = '\0';
+	if (extra && extra_size < sizeof(o->extra[0])) {
+		memcpy(o->extra[o->n], extra, extra_size);
+		o->extra[o->n][extra_size] = '\0';
+	}
+	o->n++;
 	return 0;
 }
 
@@ -96,7 +105,7 @@ static void sysv_sequential(void)
 	e = msg(IPCSCOPE_EV_MSGRCV, 30, 11 * MS, 12 * MS, 2, 5);
 	msgpair_feed(mp, &e, sizeof(e));
 	tap_is_int(o.n, 3, "sysv: the sends print at once");
-	msgpair_release(mp, 1000 * MS, false);
+	msgpair_release(mp, 12 * MS + MSGPAIR_HOLD_NS, false);
 	tap_is_int(o.n, 6, "sysv: the receives once settled");
 	tap_is_int(rcv(&o, 3)->sender_pid, 20, "sysv: first type 1 from B");
 	tap_is_int(rcv(&o, 4)->sender_pid, 10, "sysv: second type 1 from A");
@@ -176,11 +185,40 @@ static void posix_priorities(void)
 	msgpair_free(mp);
 }
 
+/* --payload: what is fed with a record comes out with it, held or not,
+ * and a record fed without has none */
+static void extras_travel(void)
+{
+	struct out o = { 0 };
+	struct msgpair *mp = msgpair_new(collect, &o);
+	struct ipcscope_mq_event e;
+	char buf[8];
+
+	e = mq(IPCSCOPE_EV_MQ_SEND, 10, 1 * MS, 2 * MS, 1, 3);
+	strcpy(buf, "abc");
+	msgpair_feed_with(mp, &e, sizeof(e), buf, 3);
+	e = mq(IPCSCOPE_EV_MQ_RECEIVE, 30, 3 * MS, 4 * MS, 1, 3);
+	strcpy(buf, "xyz");
+	msgpair_feed_with(mp, &e, sizeof(e), buf, 3);
+	/* the caller's buffer is its own again: the model kept a copy */
+	strcpy(buf, "---");
+	e = mq(IPCSCOPE_EV_MQ_SEND, 20, 5 * MS, 6 * MS, 2, 3);
+	msgpair_feed(mp, &e, sizeof(e));
+	tap_is_int(o.n, 1, "extra: the send out at once, the receive held");
+	tap_is_str(o.extra[0], "abc", "extra: the send's bytes with it");
+	msgpair_release(mp, 0, true);
+	tap_is_int(o.n, 3, "extra: all out at the end");
+	tap_is_str(o.extra[1], "xyz", "extra: the held receive's bytes");
+	tap_is_str(o.extra[2], "", "extra: none fed, none out");
+	msgpair_free(mp);
+}
+
 int main(void)
 {
-	tap_plan(20);
+	tap_plan(25);
 	sysv_sequential();
 	sysv_overlap_and_late_send();
 	posix_priorities();
+	extras_travel();
 	return tap_done();
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Known bytes through a pipe, a FIFO, a stream socketpair and a datagram
- * socketpair, for the --payload test (tests/lib/payload_data.h has the
- * bytes).  One process, in this order; facts go to $IPCSCOPE_FACTS.
+ * Known bytes through a pipe, a FIFO, a stream socketpair, a datagram
+ * socketpair, a SysV and a POSIX message queue, for the --payload test
+ * (tests/lib/payload_data.h has the bytes).  One process, in this order;
+ * facts go to $IPCSCOPE_FACTS.
  *
  *   pipe    write 256 bytes 0..255, read them with read(4096);
  *           write PAYLOAD_BIG, read(PAYLOAD_BIG);
@@ -13,17 +14,43 @@
  *           recvmsg into 3 + 200; write PAYLOAD_BIG, read(PAYLOAD_BIG)
  *   dgram   send PAYLOAD_DGRAM, recv(100): 100 bytes;
  *           send PAYLOAD_DGRAM, recv(10, MSG_TRUNC): returns 300
+ *   msg     (a private queue) msgsnd 0..255, msgrcv(4096) them; msgsnd
+ *           the UTF-8 text, msgrcv(100) it; msgsnd PAYLOAD_BIG,
+ *           msgrcv(4096); msgsnd PAYLOAD_DGRAM, msgrcv(10, MSG_NOERROR):
+ *           returns 10; msgrcv(IPC_NOWAIT) of the empty queue (ENOMSG);
+ *           msgsnd of 1 MiB (EINVAL: more than msgmax); a child (a
+ *           process outside the test's -p) msgsnd's the UTF-8 text, then
+ *           msgrcv(100) takes it
+ *   mq      (/ipcscope-payload-<pid>, messages of up to MQ_MSGSIZE)
+ *           mq_send 0..255, mq_receive(MQ_MSGSIZE) them; mq_send the
+ *           UTF-8 text, mq_receive it; mq_send PAYLOAD_BIG, mq_receive;
+ *           mq_receive of the empty queue (O_NONBLOCK: EAGAIN); mq_send
+ *           of MQ_MSGSIZE + 1 (EMSGSIZE); a child mq_send's the UTF-8
+ *           text, then mq_receive takes it
+ *
+ * Facts: the inodes and ids, first; at the end the two children's pids
+ * (msg_child, mq_child).
  *
  *   payload-workload FIFO_PATH
  */
 #define _GNU_SOURCE
+#include <mqueue.h>
+#include <sys/msg.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include "payload_data.h"
 #include "workload.h"
 
+#define MQ_MSGSIZE	1024
+
 static unsigned char all256[256], big[PAYLOAD_BIG], buf[8192];
+
+/* struct msgbuf with room for the largest message sent */
+static struct {
+	long mtype;
+	unsigned char mtext[PAYLOAD_BIG];
+} mb;
 static const char utf8[] = PAYLOAD_UTF8;
 #define UTF8_LEN (sizeof(utf8) - 1)
 
@@ -96,9 +123,107 @@ static void dgram_ops(int a, int b)
 	must(recv(b, buf, 10, MSG_TRUNC), PAYLOAD_DGRAM, "recv(MSG_TRUNC)");
 }
 
+static void msg_send(int q, long mtype, const void *text, size_t len)
+{
+	mb.mtype = mtype;
+	memcpy(mb.mtext, text, len);
+	if (msgsnd(q, &mb, len, 0))
+		die("msgsnd of %zu", len);
+}
+
+/* Run @fn(@arg) in a child process and wait for it; the child's pid. */
+static pid_t in_child(void (*fn)(long), long arg)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		fn(arg);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || status)
+		die("child %d: status %d", pid, status);
+	return pid;
+}
+
+static void msg_child_send(long q)
+{
+	msg_send(q, 5, utf8, UTF8_LEN);
+}
+
+static void mq_child_send(long q)
+{
+	if (mq_send(q, utf8, UTF8_LEN, 3))
+		die("mq_send");
+}
+
+static pid_t msg_ops(int q)
+{
+	static struct {
+		long mtype;
+		char mtext[4096];
+	} rb;
+	void *huge;
+	pid_t child;
+
+	msg_send(q, 1, all256, 256);
+	must(msgrcv(q, &rb, 4096, 0, 0), 256, "msgrcv");
+	msg_send(q, 2, utf8, UTF8_LEN);
+	must(msgrcv(q, &rb, 100, 0, 0), UTF8_LEN, "msgrcv");
+	msg_send(q, 3, big, PAYLOAD_BIG);
+	must(msgrcv(q, &rb, 4096, 0, 0), PAYLOAD_BIG, "msgrcv");
+	msg_send(q, 4, big, PAYLOAD_DGRAM);
+	must(msgrcv(q, &rb, 10, 0, MSG_NOERROR), 10, "msgrcv(MSG_NOERROR)");
+	if (msgrcv(q, &rb, 4096, 0, IPC_NOWAIT) != -1 || errno != ENOMSG)
+		die("msgrcv of an empty queue");
+	huge = calloc(1, sizeof(long) + (1 << 20));
+	if (!huge)
+		die("calloc");
+	*(long *)huge = 1;
+	if (msgsnd(q, huge, 1 << 20, IPC_NOWAIT) != -1 || errno != EINVAL)
+		die("msgsnd of 1 MiB");
+	free(huge);
+	child = in_child(msg_child_send, q);
+	must(msgrcv(q, &rb, 100, 0, 0), UTF8_LEN, "msgrcv");
+	return child;
+}
+
+static pid_t mq_ops(mqd_t q)
+{
+	static char huge[MQ_MSGSIZE + 1];
+	pid_t child;
+
+	if (mq_send(q, (const char *)all256, 256, 0))
+		die("mq_send");
+	must(mq_receive(q, (char *)buf, MQ_MSGSIZE, NULL), 256, "mq_receive");
+	if (mq_send(q, utf8, UTF8_LEN, 1))
+		die("mq_send");
+	must(mq_receive(q, (char *)buf, MQ_MSGSIZE, NULL), UTF8_LEN,
+	     "mq_receive");
+	if (mq_send(q, (const char *)big, PAYLOAD_BIG, 2))
+		die("mq_send");
+	must(mq_receive(q, (char *)buf, MQ_MSGSIZE, NULL), PAYLOAD_BIG,
+	     "mq_receive");
+	if (mq_receive(q, (char *)buf, MQ_MSGSIZE, NULL) != -1 ||
+	    errno != EAGAIN)
+		die("mq_receive of an empty queue");
+	if (mq_send(q, huge, sizeof(huge), 0) != -1 || errno != EMSGSIZE)
+		die("mq_send of more than the message size");
+	child = in_child(mq_child_send, q);
+	must(mq_receive(q, (char *)buf, MQ_MSGSIZE, NULL), UTF8_LEN,
+	     "mq_receive");
+	return child;
+}
+
 int main(int argc, char **argv)
 {
-	int p[2], s[2], d[2], fifo;
+	struct mq_attr attr = { .mq_maxmsg = 8, .mq_msgsize = MQ_MSGSIZE };
+	int p[2], s[2], d[2], fifo, msq;
+	char qname[64];
+	pid_t msg_child, mq_child;
+	mqd_t mq;
 
 	if (argc != 2)
 		die("usage: payload-workload FIFO_PATH");
@@ -112,16 +237,32 @@ int main(int argc, char **argv)
 	fifo = open(argv[1], O_RDWR);
 	if (fifo < 0)
 		die("open %s", argv[1]);
+	msq = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	if (msq < 0)
+		die("msgget");
+	snprintf(qname, sizeof(qname), "/ipcscope-payload-%d", getpid());
+	mq_unlink(qname);
+	mq = mq_open(qname, O_CREAT | O_EXCL | O_RDWR | O_NONBLOCK, 0600,
+		     &attr);
+	if (mq < 0)
+		die("mq_open %s", qname);
 	fact("{\"pid\":%d,\"pipe\":%llu,\"fifo\":%llu,\"stream_a\":%llu,"
-	     "\"stream_b\":%llu,\"dgram_a\":%llu,\"dgram_b\":%llu}",
+	     "\"stream_b\":%llu,\"dgram_a\":%llu,\"dgram_b\":%llu,"
+	     "\"msqid\":%d,\"mq\":%llu}",
 	     getpid(), ino_of(p[0]), ino_of(fifo), ino_of(s[0]),
-	     ino_of(s[1]), ino_of(d[0]), ino_of(d[1]));
+	     ino_of(s[1]), ino_of(d[0]), ino_of(d[1]), msq, ino_of(mq));
 	pause_for_test();
 	pipe_ops(p[0], p[1]);
 	must(write(fifo, utf8, UTF8_LEN), UTF8_LEN, "write");
 	must(read(fifo, buf, 100), UTF8_LEN, "read");
 	stream_ops(s[0], s[1]);
 	dgram_ops(d[0], d[1]);
+	msg_child = msg_ops(msq);
+	mq_child = mq_ops(mq);
+	fact("{\"msg_child\":%d,\"mq_child\":%d}", msg_child, mq_child);
 	unlink(argv[1]);
+	msgctl(msq, IPC_RMID, NULL);
+	mq_close(mq);
+	mq_unlink(qname);
 	return 0;
 }
