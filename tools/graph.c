@@ -383,6 +383,11 @@ void graph_print(struct ipcs_graph *g, struct ipcs_output *o, bool dot)
 		print_dot(g, &o->w);
 	else
 		print_json(g, &o->w);
+	graph_report_gaps(g);
+}
+
+void graph_report_gaps(const struct ipcs_graph *g)
+{
 	if (g->oom)
 		fprintf(stderr, "ipcscope: out of memory: the graph is incomplete\n");
 	if (g->unattributed_bytes)

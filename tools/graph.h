@@ -41,6 +41,9 @@ int graph_edge_cmp(const struct graph_edge *a, const struct graph_edge *b);
 
 /* The graph as JSON or DOT (@dot) into @o's writer. */
 void graph_print(struct ipcs_graph *g, struct ipcs_output *o, bool dot);
+/* On stderr, what no edge holds: bytes received from no known sender,
+ * and an incomplete graph (out of memory).  Never silent. */
+void graph_report_gaps(const struct ipcs_graph *g);
 
 /* `ipcscope graph` arguments (argv[0] is the verb): a trace_opts for
  * trace_run() with graph set. */

@@ -821,8 +821,11 @@ static int peers_start(struct top_state *s, struct ipcs_error *err)
 	return 0;
 }
 
+/* After the view is closed: what no edge row showed is said on stderr. */
 static void peers_stop(struct top_state *s)
 {
+	if (s->graph)
+		graph_report_gaps(s->graph);
 	ring_buffer__free(s->rb);
 	msgpair_free(s->pairing);
 	graph_free(s->graph);

@@ -329,7 +329,7 @@ static void batch_peers(void)
 	struct workload w;
 	char *out, *err;
 	int status, blocks, found;
-	bool exact;
+	bool exact, unattributed;
 	pid_t top;
 
 	close(mkstemp(out_path));
@@ -359,8 +359,13 @@ static void batch_peers(void)
 	       count_lines(out, "   FROM COMM                    TO COMM") ==
 	       blocks, "top -b --peers: every block (%d) has the edge table",
 	       blocks);
-	/* a read the kernel skipped (a preempted probe) is bytes missing */
-	tap_todo = gap > 0 ? preemption_todo() : NULL;
+	/* a read the kernel skipped (a preempted probe) is bytes missing;
+	 * so is a read of more writes than the pipe's writer ring holds (a
+	 * reader kept off the CPU while the pipe filled): both reported */
+	unattributed = err && strstr(err, "had no known sender");
+	tap_todo = gap > 0 || unattributed ?
+		   "the kernel skipped runs, or bytes had no known sender, and top said so" :
+		   NULL;
 	found = sum_edges(out, pid, reader, "pipe", ino, &ops, &bytes, &total);
 	if (!tap_ok(found > 0, "top -b --peers: an edge row writer %lld -> reader %lld on ino %lld",
 		    pid, reader, ino))
@@ -377,9 +382,10 @@ static void batch_peers(void)
 		   reads - 1);
 	exact = bytes == fact_int(&w, "write_bytes") && ops == reads - 1;
 	tap_todo = NULL;
-	tap_ok_strict(exact || gap > 0,
-		      "top -b --peers: the edge is exact, or the blocks report the runs skipped (%lld)",
-		      gap);
+	if (!tap_ok_strict(exact || gap > 0 || unattributed,
+			   "top -b --peers: the edge is exact, or the runs skipped (%lld) or the bytes without a sender are reported",
+			   gap))
+		tap_diag("  stderr: %s", err ? err : "");
 	tap_is_int(sum_edges(out, reader, pid, "pipe", ino, &ops, &bytes,
 			     &total), 0,
 		   "top -b --peers: no edge reader -> writer");
