@@ -41,9 +41,16 @@ struct trace_config {
 /* The collector is woken early once the ring holds this much. */
 #define IPCS_WAKEUP_FRACTION	4
 
+/* --summary without --peers streams no events (the probes count in the
+ * summary map): a ring of 16 pages, not 8 MiB of the collector's RSS. */
+#define IPCS_RINGBUF_SUMMARY	(64U << 10)
+
 static inline unsigned int ipcs_ringbuf_bytes(const struct trace_config *cfg)
 {
-	return cfg->ringbuf_bytes ? cfg->ringbuf_bytes : IPCS_RINGBUF_DEFAULT;
+	if (cfg->ringbuf_bytes)
+		return cfg->ringbuf_bytes;
+	return cfg->summary && !cfg->peers ? IPCS_RINGBUF_SUMMARY :
+					     IPCS_RINGBUF_DEFAULT;
 }
 
 /* Kernel facts looked up once per run.  The BTF is not kept parsed (see
