@@ -15,7 +15,17 @@
 #include <unistd.h>
 #include "harness.h"
 
-#define START_TIMEOUT_S 120	/* TCG VMs load BPF slowly */
+/* TCG VMs load BPF slowly; a debug kernel (KASAN, lockdep) far more so:
+ * make vm-debug sets IPCSCOPE_START_TIMEOUT. */
+#define START_TIMEOUT_S 120
+
+static double start_timeout_s(void)
+{
+	const char *s = getenv("IPCSCOPE_START_TIMEOUT");
+	double v = s ? atof(s) : 0;
+
+	return v > 0 ? v : START_TIMEOUT_S;
+}
 
 double mono_now(void)
 {
@@ -580,7 +590,7 @@ int tracer_try_start_verb(struct tracer *t, const char *verb,
 		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
-	deadline = mono_now() + START_TIMEOUT_S;
+	deadline = mono_now() + start_timeout_s();
 	while (mono_now() < deadline) {
 		char *err = slurp(t->err_path);
 		bool ready = strstr(err, "ipcscope: tracing") != NULL;

@@ -49,11 +49,15 @@ vm-selftest:
 VM_DEBUG_PROBES ?= fentry
 VM_DEBUG_TIMEOUT ?= 3600
 VM_DEBUG_STRESS_SECONDS ?= 20
+VM_DEBUG_START_TIMEOUT ?= 600
+VM_DEBUG_TEST_TIMEOUT ?= 900
 
 vm-debug: $(VM_PREREQS)
 	tests/vm/build-debug-kernel $(abspath $(BUILD))/vm/kernels >/dev/null
 	@status=0; for p in $(VM_DEBUG_PROBES); do \
 		$(VM_ENV) VM_TIMEOUT=$(VM_DEBUG_TIMEOUT) \
+		VM_TEST_TIMEOUT=$(VM_DEBUG_TEST_TIMEOUT) \
 		IPCSCOPE_STRESS_SECONDS=$(VM_DEBUG_STRESS_SECONDS) \
+		IPCSCOPE_START_TIMEOUT=$(VM_DEBUG_START_TIMEOUT) \
 		tests/vm/cell debug $$p || status=1; \
 	done; exit $$status
