@@ -96,10 +96,15 @@ int main(void)
 		tap_skip(1, "no tier forced for this run (IPCSCOPE_PROBE)");
 	for (i = 0; i < 3; i++) {
 		avail = tier_available(&f, tiers[i]);
-		if (avail == 1)
+		if (avail != 1)
+			forced_tier_fails(tiers[i]);
+		else if (!cell || !*cell || !strcmp(cell, "auto") ||
+			 !strcmp(cell, tiers[i]))
 			forced_tier_traces(tiers[i]);
 		else
-			forced_tier_fails(tiers[i]);
+			/* each offered tier traces in its own cell */
+			tap_skip(4, "--probe %s: traced in this kernel's %s cell",
+				 tiers[i], tiers[i]);
 	}
 	fj_free(&f);
 	return tap_done();
