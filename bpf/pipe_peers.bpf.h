@@ -18,6 +18,9 @@
 #ifndef READ_ONCE
 #define READ_ONCE(x)	(*(const volatile typeof(x) *)&(x))
 #endif
+#ifndef WRITE_ONCE
+#define WRITE_ONCE(x, v)	(*(volatile typeof(x) *)&(x) = (v))
+#endif
 
 #define FROM_SEGS	16		/* a power of two */
 #define SEG_APPROX	(1U << 31)	/* in len: the write overlapped another */
@@ -38,9 +41,14 @@ struct pipe_stream {
 	__u64 read_entries;
 	__u32 writers;			/* writes in flight */
 	__u32 readers;
-	__u32 solo_pid;			/* the writer that entered alone and
-					 * stayed so; 0: none */
-	__u32 pad;
+	/*
+	 * The writer that entered alone: its tgid, and in the high half the
+	 * low 32 bits of write_entries as it saw them.  One word, one store:
+	 * a write that enters later moves write_entries past it (or stores
+	 * 0), even when its store lands before the first one's, which a
+	 * vCPU stalled between the two programs' steps can make happen.
+	 */
+	__u64 solo;
 	char solo_comm[IPCSCOPE_COMM_LEN];
 	struct pipe_seg seg[FROM_SEGS];
 };
@@ -132,11 +140,12 @@ static __always_inline void stream_enter(struct pipe_inode_info *pipe,
 		*seq = READ_ONCE(st->write_entries);
 		*overlap = READ_ONCE(st->writers) > 1;
 		if (!*overlap) {
-			st->solo_pid = bpf_get_current_pid_tgid() >> 32;
 			bpf_get_current_comm(st->solo_comm,
 					     sizeof(st->solo_comm));
+			WRITE_ONCE(st->solo, (*seq << 32) |
+				   (bpf_get_current_pid_tgid() >> 32));
 		} else {
-			st->solo_pid = 0;	/* no longer alone */
+			WRITE_ONCE(st->solo, 0);	/* no longer alone */
 		}
 	} else {
 		__sync_fetch_and_add(&st->readers, 1);
@@ -233,8 +242,8 @@ stream_read_exit(struct pipe_inode_info *pipe, __u64 ino, __u64 seq,
 {
 	struct pipe_stream *st = stream_find(pipe, ino);
 	struct ipcscope_from_event *f;
-	__u64 start, end, written, covered, cursor, n, first, i;
-	__u32 writers;
+	__u64 start, end, written, covered, cursor, n, first, i, solo;
+	__u32 writers, solo_pid;
 
 	*have = 0;
 	if (!st)
@@ -297,8 +306,13 @@ stream_read_exit(struct pipe_inode_info *pipe, __u64 ino, __u64 seq,
 		/* bytes of a write still in flight: exact if it is alone */
 		__u64 ahead = end - (start > covered ? start : covered);
 
-		if (writers == 1 && st->solo_pid) {
-			from_add(f, st->solo_pid, st->solo_comm, ahead);
+		/* lockless: solo is one word, and only the writer it names
+		 * is in flight if no write entered since (write_entries) */
+		solo = READ_ONCE(st->solo);
+		solo_pid = (__u32)solo;
+		if (writers == 1 && solo_pid &&
+		    (__u32)READ_ONCE(st->write_entries) == (__u32)(solo >> 32)) {
+			from_add(f, solo_pid, st->solo_comm, ahead);
 		} else {
 			from_add(f, 0, NULL, ahead);
 			f->approx = 1;
