@@ -329,7 +329,8 @@ static void batch_peers(void)
 	struct workload w;
 	char *out, *err;
 	int status, blocks, found;
-	bool exact, unattributed;
+	const char *reported;
+	bool exact;
 	pid_t top;
 
 	close(mkstemp(out_path));
@@ -362,10 +363,8 @@ static void batch_peers(void)
 	/* a read the kernel skipped (a preempted probe) is bytes missing;
 	 * so is a read of more writes than the pipe's writer ring holds (a
 	 * reader kept off the CPU while the pipe filled): both reported */
-	unattributed = err && strstr(err, "had no known sender");
-	tap_todo = gap > 0 || unattributed ?
-		   "the kernel skipped runs, or bytes had no known sender, and top said so" :
-		   NULL;
+	reported = gap_todo_for(gap, err);
+	tap_todo = reported;
 	found = sum_edges(out, pid, reader, "pipe", ino, &ops, &bytes, &total);
 	if (!tap_ok(found > 0, "top -b --peers: an edge row writer %lld -> reader %lld on ino %lld",
 		    pid, reader, ino))
@@ -382,7 +381,7 @@ static void batch_peers(void)
 		   reads - 1);
 	exact = bytes == fact_int(&w, "write_bytes") && ops == reads - 1;
 	tap_todo = NULL;
-	if (!tap_ok_strict(exact || gap > 0 || unattributed,
+	if (!tap_ok_strict(exact || reported,
 			   "top -b --peers: the edge is exact, or the runs skipped (%lld) or the bytes without a sender are reported",
 			   gap))
 		tap_diag("  stderr: %s", err ? err : "");

@@ -101,8 +101,12 @@ long long events_gap(const struct events *evs)
 
 const char *gap_todo(const struct events *evs, const char *err)
 {
+	return gap_todo_for(events_gap(evs), err);
+}
+
+const char *gap_todo_for(long long gap, const char *err)
+{
 	static char reason[160];
-	long long gap = events_gap(evs);
 	bool said = err && (strstr(err, "skipped by the kernel") ||
 			    strstr(err, "events lost") ||
 			    strstr(err, "had no known sender"));

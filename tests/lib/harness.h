@@ -176,6 +176,8 @@ long long events_gap(const struct events *evs);
  * tap_ok_strict(): count + gap >= expected, so a silent loss still fails.
  */
 const char *gap_todo(const struct events *evs, const char *err);
+/* The same for a verb that says its gap another way (top's MISSED). */
+const char *gap_todo_for(long long gap, const char *err);
 
 /*
  * Receives against what the workload knows: each fact line
