@@ -42,7 +42,7 @@ TOOL_SRCS := tools/ipcscope.c tools/trace.c tools/probe_features.c tools/probe.c
 	     tools/pipes.c tools/pipes_bpf.c tools/pipes_debugfs.c tools/summary.c \
 	     tools/syscalls.c tools/exporter.c tools/cgroup.c tools/sockets.c \
 	     tools/shm_state.c tools/sysv_state.c tools/top.c tools/top_tui.c \
-	     tools/msgpair.c tools/peers.c tools/graph.c tools/payload.c \
+	     tools/msgpair.c tools/msgsender.c tools/peers.c tools/graph.c tools/payload.c \
 	     $(FAMILIES:%=tools/%_decode.c) $(FAMILIES:%=tools/%_probe.c)
 TOOL_OBJS := $(TOOL_SRCS:tools/%.c=$(OUTPUT)/tools/%.o)
 # What the unit tests link: everything but main().

@@ -364,45 +364,12 @@ int BPF_PROG(mq_notify_fexit, int mqdes, const void *notification,
 	return mq_exit(ret);
 }
 
-/* Pairing, fentry tier: load_msg (the send), store_msg (the receive),
- * free_msg.  Every task's messages, whatever the filters: a traced
- * receiver may take a message from an untraced sender. */
-static __always_inline void msg_stored(void *msg)
-{
-	struct inflight *rec = inflight_find(&inflight);
-	struct sender s;
-
-	if (!rec || rec->type != IPCSCOPE_EV_MQ_RECEIVE ||
-	    !sender_take(msg, &s))
-		return;
-	rec->sender_known = 1;
-	rec->sender_pid = s.pid;
-	rec->sender_tid = s.tid;
-	rec->sent_ts_ns = s.ts_ns;
-	rec->taken_ns = bpf_ktime_get_ns();
-	__builtin_memcpy(rec->sender_comm, s.comm, sizeof(rec->sender_comm));
-}
-
-SEC("fexit/load_msg")
-int BPF_PROG(load_msg_fexit, const void *src, size_t len, void *ret)
-{
-	sender_note(ret);
-	return 0;
-}
-
-SEC("fentry/store_msg")
-int BPF_PROG(store_msg_fentry, void *dest, void *msg, size_t len)
-{
-	msg_stored(msg);
-	return 0;
-}
-
-SEC("fentry/free_msg")
-int BPF_PROG(free_msg_fentry, void *msg)
-{
-	sender_forget(msg);
-	return 0;
-}
+/* Pairing (fentry and kprobe tiers, bpf/msgsender.bpf.h): load_msg (the
+ * send), store_msg (the receive), free_msg.  Every task's messages,
+ * whatever the filters: a traced receiver may take a message from an
+ * untraced sender. */
+MSGSENDER_STORED(IPCSCOPE_EV_MQ_RECEIVE)
+MSGSENDER_PROGRAMS(sender_note)
 
 /* Tier 2: kprobes on the same functions. */
 SEC("kprobe")
@@ -433,27 +400,6 @@ SEC("kretprobe")
 int BPF_KRETPROBE(mq_kretprobe, int ret)
 {
 	return mq_exit(ret);
-}
-
-SEC("kretprobe")
-int BPF_KRETPROBE(load_msg_kretprobe, void *ret)
-{
-	sender_note(ret);
-	return 0;
-}
-
-SEC("kprobe")
-int BPF_KPROBE(store_msg_kprobe, void *dest, void *msg)
-{
-	msg_stored(msg);
-	return 0;
-}
-
-SEC("kprobe")
-int BPF_KPROBE(free_msg_kprobe, void *msg)
-{
-	sender_forget(msg);
-	return 0;
 }
 
 /*

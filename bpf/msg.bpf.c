@@ -217,64 +217,9 @@ static __always_inline void msg_loaded(void *msg)
 	sender_note(msg);
 }
 
-static __always_inline void msg_stored(void *msg)
-{
-	struct inflight *rec = inflight_find(&inflight);
-	struct sender s;
+MSGSENDER_STORED(IPCSCOPE_EV_MSGRCV)
+MSGSENDER_PROGRAMS(msg_loaded)
 
-	if (!rec || rec->type != IPCSCOPE_EV_MSGRCV || !sender_take(msg, &s))
-		return;
-	rec->sender_known = 1;
-	rec->sender_pid = s.pid;
-	rec->sender_tid = s.tid;
-	rec->sent_ts_ns = s.ts_ns;
-	rec->taken_ns = bpf_ktime_get_ns();
-	__builtin_memcpy(rec->sender_comm, s.comm, sizeof(rec->sender_comm));
-}
-
-SEC("fexit/load_msg")
-int BPF_PROG(msg_load_fexit, const void *src, size_t len, void *ret)
-{
-	msg_loaded(ret);
-	return 0;
-}
-
-SEC("fentry/store_msg")
-int BPF_PROG(msg_store_fentry, void *dest, void *msg, size_t len)
-{
-	msg_stored(msg);
-	return 0;
-}
-
-SEC("fentry/free_msg")
-int BPF_PROG(msg_free_fentry, void *msg)
-{
-	sender_forget(msg);
-	return 0;
-}
-
-SEC("kretprobe")
-int BPF_KRETPROBE(msg_load_kretprobe, void *ret)
-{
-	msg_loaded(ret);
-	return 0;
-}
-
-SEC("kprobe")
-int BPF_KPROBE(msg_store_kprobe, void *dest, void *msg)
-{
-	msg_stored(msg);
-	return 0;
-}
-
-SEC("kprobe")
-int BPF_KPROBE(msg_free_kprobe, void *msg)
-{
-	sender_forget(msg);
-	return 0;
-}
-
-/* Tier 2: kprobes. */
 SEC("kprobe")
 int BPF_KPROBE(msgsnd_kprobe, int msqid, long mtype, void *mtext,
 	       size_t msgsz, int msgflg)

@@ -73,4 +73,75 @@ static __always_inline void sender_forget(void *msg)
 	bpf_map_delete_elem(&senders, &key);
 }
 
+/*
+ * msg_stored() for a family whose in-flight record (struct inflight, map
+ * `inflight`) has the sender_* fields: inside a receive of @rcv_type,
+ * store_msg(@msg) hands the message's note to the receive.
+ */
+#define MSGSENDER_STORED(rcv_type)					\
+static __always_inline void msg_stored(void *msg)			\
+{									\
+	struct inflight *rec = inflight_find(&inflight);		\
+	struct sender s;						\
+									\
+	if (!rec || rec->type != (rcv_type) || !sender_take(msg, &s))	\
+		return;							\
+	rec->sender_known = 1;						\
+	rec->sender_pid = s.pid;					\
+	rec->sender_tid = s.tid;					\
+	rec->sent_ts_ns = s.ts_ns;					\
+	rec->taken_ns = bpf_ktime_get_ns();				\
+	__builtin_memcpy(rec->sender_comm, s.comm,			\
+			 sizeof(rec->sender_comm));			\
+}
+
+/*
+ * The six pairing programs, named alike in every family that has them
+ * (tools/msgsender.c loads and attaches them by these names): fexit or a
+ * kretprobe on load_msg calls @loaded with the message, fentry or a kprobe
+ * on store_msg calls msg_stored(), free_msg forgets the note.
+ */
+#define MSGSENDER_PROGRAMS(loaded)					\
+SEC("fexit/load_msg")							\
+int BPF_PROG(load_msg_fexit, const void *src, size_t len, void *ret)	\
+{									\
+	loaded(ret);							\
+	return 0;							\
+}									\
+									\
+SEC("fentry/store_msg")							\
+int BPF_PROG(store_msg_fentry, void *dest, void *msg, size_t len)	\
+{									\
+	msg_stored(msg);						\
+	return 0;							\
+}									\
+									\
+SEC("fentry/free_msg")							\
+int BPF_PROG(free_msg_fentry, void *msg)				\
+{									\
+	sender_forget(msg);						\
+	return 0;							\
+}									\
+									\
+SEC("kretprobe")							\
+int BPF_KRETPROBE(load_msg_kretprobe, void *ret)			\
+{									\
+	loaded(ret);							\
+	return 0;							\
+}									\
+									\
+SEC("kprobe")								\
+int BPF_KPROBE(store_msg_kprobe, void *dest, void *msg)			\
+{									\
+	msg_stored(msg);						\
+	return 0;							\
+}									\
+									\
+SEC("kprobe")								\
+int BPF_KPROBE(free_msg_kprobe, void *msg)				\
+{									\
+	sender_forget(msg);						\
+	return 0;							\
+}
+
 #endif /* IPCSCOPE_MSGSENDER_BPF_H */

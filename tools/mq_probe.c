@@ -36,16 +36,7 @@ static void set_autoload(struct mq_bpf *skel, enum ipcscope_tier tier,
 	bool fentry = tier == IPCSCOPE_TIER_FENTRY;
 	bool kprobe = tier == IPCSCOPE_TIER_KPROBE;
 
-	bpf_program__set_autoload(skel->progs.load_msg_fexit, fentry && pairing);
-	bpf_program__set_autoload(skel->progs.store_msg_fentry,
-				  fentry && pairing);
-	bpf_program__set_autoload(skel->progs.free_msg_fentry, fentry && pairing);
-	bpf_program__set_autoload(skel->progs.load_msg_kretprobe,
-				  kprobe && pairing);
-	bpf_program__set_autoload(skel->progs.store_msg_kprobe,
-				  kprobe && pairing);
-	bpf_program__set_autoload(skel->progs.free_msg_kprobe, kprobe && pairing);
-
+	msgsender_set_autoload(skel->obj, tier, pairing);
 	bpf_program__set_autoload(skel->progs.mq_send_fentry, fentry);
 	bpf_program__set_autoload(skel->progs.mq_send_fexit, fentry);
 	bpf_program__set_autoload(skel->progs.mq_receive_fentry, fentry);
@@ -88,18 +79,7 @@ static int mq_attach(struct family_probe *p, struct ipcs_error *err)
 	}
 	if (!priv->pairing)
 		return 0;
-	/* load_msg does not sleep for long: the default kretprobe slots */
-	if (link_set_add(&p->links, bpf_program__attach_kprobe(
-			 skel->progs.load_msg_kretprobe, true, "load_msg"),
-			 "kretprobe to load_msg", err) ||
-	    link_set_add(&p->links, bpf_program__attach_kprobe(
-			 skel->progs.store_msg_kprobe, false, "store_msg"),
-			 "kprobe to store_msg", err) ||
-	    link_set_add(&p->links, bpf_program__attach_kprobe(
-			 skel->progs.free_msg_kprobe, false, "free_msg"),
-			 "kprobe to free_msg", err))
-		return -1;
-	return 0;
+	return msgsender_attach_kprobes(skel->obj, &p->links, err);
 }
 
 

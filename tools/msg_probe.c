@@ -20,29 +20,6 @@
  */
 static const char *const msg_funcs[] = { "do_msgsnd", "do_msgrcv" };
 
-/*
- * Pairing a receive with its send: global functions of ipc/msgutil.c,
- * T in kallsyms on 6.1, 6.12 and 6.18.  Without them (or on the
- * tracepoint tier) the receive events only lack their sender.
- */
-static const char *const msgutil_funcs[] = {
-	"load_msg", "store_msg", "free_msg",
-};
-
-bool msgsender_possible(const struct kernel_info *ki, enum ipcscope_tier tier)
-{
-	unsigned int i;
-
-	if (tier != IPCSCOPE_TIER_FENTRY && tier != IPCSCOPE_TIER_KPROBE)
-		return false;
-	for (i = 0; i < sizeof(msgutil_funcs) / sizeof(msgutil_funcs[0]); i++)
-		if (!kernel_has_btf_func(ki, msgutil_funcs[i]) ||
-		    (tier == IPCSCOPE_TIER_KPROBE &&
-		     kallsyms_has(msgutil_funcs[i]) == 0))
-			return false;
-	return true;
-}
-
 /* What the loader keeps: whether the pairing programs are in. */
 struct msg_priv {
 	bool pairing;
@@ -54,16 +31,7 @@ static void set_autoload(struct msg_bpf *skel, enum ipcscope_tier tier,
 	bool fentry = tier == IPCSCOPE_TIER_FENTRY;
 	bool kprobe = tier == IPCSCOPE_TIER_KPROBE;
 
-	bpf_program__set_autoload(skel->progs.msg_load_fexit, fentry && pairing);
-	bpf_program__set_autoload(skel->progs.msg_store_fentry,
-				  fentry && pairing);
-	bpf_program__set_autoload(skel->progs.msg_free_fentry, fentry && pairing);
-	bpf_program__set_autoload(skel->progs.msg_load_kretprobe,
-				  kprobe && pairing);
-	bpf_program__set_autoload(skel->progs.msg_store_kprobe,
-				  kprobe && pairing);
-	bpf_program__set_autoload(skel->progs.msg_free_kprobe, kprobe && pairing);
-
+	msgsender_set_autoload(skel->obj, tier, pairing);
 	bpf_program__set_autoload(skel->progs.msgsnd_fentry, fentry);
 	bpf_program__set_autoload(skel->progs.msgsnd_fexit, fentry);
 	bpf_program__set_autoload(skel->progs.msgrcv_fentry, fentry);
@@ -104,18 +72,7 @@ static int msg_attach(struct family_probe *p, struct ipcs_error *err)
 	}
 	if (!priv->pairing)
 		return 0;
-	/* load_msg does not sleep for long: the default kretprobe slots */
-	if (link_set_add(&p->links, bpf_program__attach_kprobe(
-			 skel->progs.msg_load_kretprobe, true, "load_msg"),
-			 "kretprobe to load_msg", err) ||
-	    link_set_add(&p->links, bpf_program__attach_kprobe(
-			 skel->progs.msg_store_kprobe, false, "store_msg"),
-			 "kprobe to store_msg", err) ||
-	    link_set_add(&p->links, bpf_program__attach_kprobe(
-			 skel->progs.msg_free_kprobe, false, "free_msg"),
-			 "kprobe to free_msg", err))
-		return -1;
-	return 0;
+	return msgsender_attach_kprobes(skel->obj, &p->links, err);
 }
 
 

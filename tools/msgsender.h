@@ -9,6 +9,15 @@
 
 #include "probe.h"
 
+struct bpf_object;
+
 bool msgsender_possible(const struct kernel_info *ki, enum ipcscope_tier tier);
+/* Load the pairing programs of @tier's kind in @obj when @pairing, none
+ * of the other tier's. */
+void msgsender_set_autoload(struct bpf_object *obj, enum ipcscope_tier tier,
+			    bool pairing);
+/* The kprobe tier: attach them (fentry ones attach with the skeleton). */
+int msgsender_attach_kprobes(struct bpf_object *obj, struct link_set *links,
+			     struct ipcs_error *err);
 
 #endif /* IPCSCOPE_MSGSENDER_H */
