@@ -238,12 +238,6 @@ static const char *ips_sock_state(u8 state)
 	return NULL;
 }
 
-/* A function's name up to " [module]": a value holds no space. */
-static void ips_put_fn(struct seq_file *m, const char *name)
-{
-	seq_printf(m, "%.*s", (int)strcspn(name, " "), name);
-}
-
 /* A socket's sleepers on one queue: PID/TID/HOW/SYSCALL/FUNC/COMM,... */
 static void ips_put_sleepers(struct seq_file *m, const struct ips_snap *s,
 			     const struct ips_sock *k, u8 queue)
@@ -259,7 +253,7 @@ static void ips_put_sleepers(struct seq_file *m, const struct ips_snap *s,
 		seq_printf(m, "%s%d/%d/%s/%s/", first ? "" : ",", w->pid,
 			   w->tid, ips_how_name[w->how],
 			   ips_syscall_name(w->syscall));
-		ips_put_fn(m, s->fn_name[w->fn]);
+		seq_puts(m, s->fn_name[w->fn]);
 		seq_putc(m, '/');
 		ips_put_comm(m, w->comm);
 		first = false;

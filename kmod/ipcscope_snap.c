@@ -288,7 +288,7 @@ static u32 ips_find(struct ips_snap *s, const void *key,
 /* Name a function or an ops table by symbol, once per snapshot. */
 static u8 ips_fn_index(struct ips_snap *s, const void *func)
 {
-	char buf[KSYM_SYMBOL_LEN];
+	char buf[KSYM_SYMBOL_LEN], *mod;
 	u32 i;
 
 	for (i = 0; i < s->nr_fn; i++)
@@ -300,6 +300,10 @@ static u8 ips_fn_index(struct ips_snap *s, const void *func)
 	/* Never print a raw kernel address. */
 	if (!strncmp(buf, "0x", 2))
 		strscpy(buf, "?", sizeof(buf));
+	/* "name [module]" -> "name[module]": a field has no space (ABI) */
+	mod = strchr(buf, ' ');
+	if (mod)
+		memmove(mod, mod + 1, strlen(mod + 1) + 1);
 	s->fn[i] = func;
 	strscpy(s->fn_name[i], buf, IPS_FN_LEN);
 	return s->nr_fn++;
