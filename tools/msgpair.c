@@ -476,6 +476,28 @@ static void forget_consumed(struct msgpair *mp, struct queue *q,
 	q->unknown = 0;
 }
 
+/*
+ * A message of @r's class and size, sent before @r returned, that an
+ * earlier sender_approx receive was said to take: the one sent first.
+ */
+static struct qmsg *guessed_away(struct queue *q, const struct call *r,
+				 __s64 cls)
+{
+	struct qmsg *m = NULL;
+	size_t i;
+
+	for (i = 0; i < q->n; i++) {
+		struct qmsg *c = &q->msgs[i];
+
+		if (!c->taken || !c->taken_approx || c->start >= r->end ||
+		    !size_fits(c, r) || (r->cls_known && c->cls != cls))
+			continue;
+		if (!m || c->end < m->end)
+			m = c;
+	}
+	return m;
+}
+
 struct verdict {
 	struct qmsg sent;		/* the message taken (a copy: the
 					 * queue may be compacted) */
@@ -527,7 +549,15 @@ static struct verdict pair_receive(struct msgpair *mp, struct queue *q,
 			v.wait = true;
 			return v;
 		}
-		v.approx = true;	/* sent by a call we never saw */
+		v.approx = true;
+		/* an earlier guess may have given this receive's message to
+		 * another receive: name the likeliest of those, else no one
+		 * (sent by a call we never saw) */
+		m = guessed_away(q, r, cls);
+		if (m) {
+			v.m = m;
+			v.sent = *m;
+		}
 		return v;
 	}
 	v.m = m;
