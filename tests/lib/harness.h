@@ -204,7 +204,9 @@ void pairing_tally(const struct events *evs, const struct events *facts,
  * sender_approx receives (of @recv_type) the trace cannot explain: each
  * must overlap another send or receive on its queue (same @queue_key), or
  * come after two sends of its class (same @class_key, when the receive
- * has one) from different processes that overlapped each other.
+ * has one) from different processes that overlapped each other, or come
+ * after such an explained sender_approx receive on its queue (the model's
+ * earlier guess leaves the queue uncertain).
  */
 int pairing_unexplained(const struct events *evs, const char *send_type,
 			const char *recv_type, const char *queue_key,
@@ -225,7 +227,7 @@ struct crowd_queue {
  * queued before tracing began, then let the crowd run: @what names it.
  * On fentry and kprobe the kernel links each message to its send (no
  * sender_approx); on the tracepoint tier each sender_approx receive must
- * have overlapped another call.  Header-only, like tap_cmd_error(), so the
+ * have overlapped another call, or followed a guess that did.  Header-only, like tap_cmd_error(), so the
  * assertions count in the test program's own plan.
  */
 static inline void tap_crowd_pairing(const struct tracer *t,
@@ -270,7 +272,7 @@ static inline void tap_crowd_pairing(const struct tracer *t,
 	else
 		tap_is_int(pairing_unexplained(&t->events, q->send, q->recv,
 					       q->queue_key, q->class_key), 0,
-			   "%s: each of the %d sender_approx receives overlapped another call",
+			   "%s: each of the %d sender_approx receives overlapped another call, or followed a guess that did",
 			   what, pt.approx);
 	tap_is_int(pt.bad_time, 0,
 		   "%s: sent_ts_ns before the receive, queued_ns >= 0", what);
