@@ -220,6 +220,7 @@ static __always_inline void msg_loaded(void *msg)
 MSGSENDER_STORED(IPCSCOPE_EV_MSGRCV)
 MSGSENDER_PROGRAMS(msg_loaded)
 
+/* Tier 2: kprobes. */
 SEC("kprobe")
 int BPF_KPROBE(msgsnd_kprobe, int msqid, long mtype, void *mtext,
 	       size_t msgsz, int msgflg)

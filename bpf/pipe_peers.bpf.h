@@ -169,9 +169,10 @@ static __always_inline void stream_write_exit(struct pipe_inode_info *pipe,
 		return;
 	/* another write entered while this one was in flight */
 	overlap |= READ_ONCE(st->write_entries) != seq;
-	__sync_fetch_and_add(&st->writers, -1);
-	if (ret <= 0)
+	if (ret <= 0) {
+		__sync_fetch_and_add(&st->writers, -1);
 		return;
+	}
 	/* no other write in flight: nothing races these (and when one is,
 	 * the segment is marked approximate) */
 	pos = st->written;
@@ -184,6 +185,7 @@ static __always_inline void stream_write_exit(struct pipe_inode_info *pipe,
 		    seg->len + (__u64)ret < SEG_APPROX) {
 			seg->len += ret;
 			__sync_fetch_and_add(&st->written, ret);
+			__sync_fetch_and_add(&st->writers, -1);
 			return;
 		}
 	}
@@ -193,8 +195,15 @@ static __always_inline void stream_write_exit(struct pipe_inode_info *pipe,
 	seg->pid = tgid;
 	bpf_get_current_comm(seg->comm, sizeof(seg->comm));
 	st->nseg = n + 1;
-	/* last: a reader that sees the bytes finds their segment */
+	/* a reader that sees the bytes finds their segment */
 	__sync_fetch_and_add(&st->written, ret);
+	/*
+	 * Last: out of flight only once the bytes are in written, so a reader
+	 * that loads writers, then written (stream_read_exit), never sees
+	 * this write gone and its bytes not yet counted -- bytes it would
+	 * give to a writer entering alone meanwhile.
+	 */
+	__sync_fetch_and_add(&st->writers, -1);
 }
 
 /* Add @bytes of writer @pid to the note, after the entries so far. */
@@ -269,8 +278,8 @@ stream_read_exit(struct pipe_inode_info *pipe, __u64 ino, __u64 seq,
 	f->approx = overlap;
 	/* writers first: a write that returns between the two loads has
 	 * then been counted in written */
-	writers = st->writers;
-	written = st->written;
+	writers = READ_ONCE(st->writers);
+	written = READ_ONCE(st->written);
 	covered = end < written ? end : written;
 	n = st->nseg;
 	first = n > FROM_SEGS ? n - FROM_SEGS : 0;

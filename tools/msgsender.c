@@ -20,11 +20,16 @@ static const char *const msgutil_funcs[] = {
 
 #define NMSGUTIL (sizeof(msgutil_funcs) / sizeof(msgutil_funcs[0]))
 
-/* Per function: its fentry-tier program, its kprobe-tier program. */
-static const char *const pairing_progs[NMSGUTIL][2] = {
-	{ "load_msg_fexit", "load_msg_kretprobe" },
-	{ "store_msg_fentry", "store_msg_kprobe" },
-	{ "free_msg_fentry", "free_msg_kprobe" },
+/* Per function: its fentry-tier program, its kprobe-tier program, and
+ * whether that one is a kretprobe (load_msg's result is the message; it
+ * does not sleep for long: the default kretprobe slots do). */
+static const struct {
+	const char *prog[2];
+	bool kretprobe;
+} pairing_progs[NMSGUTIL] = {
+	{ { "load_msg_fexit", "load_msg_kretprobe" }, true },
+	{ { "store_msg_fentry", "store_msg_kprobe" }, false },
+	{ { "free_msg_fentry", "free_msg_kprobe" }, false },
 };
 
 bool msgsender_possible(const struct kernel_info *ki, enum ipcscope_tier tier)
@@ -47,12 +52,18 @@ void msgsender_set_autoload(struct bpf_object *obj, enum ipcscope_tier tier,
 	unsigned int i, t;
 
 	for (i = 0; i < NMSGUTIL; i++)
-		for (t = 0; t < 2; t++)
-			bpf_program__set_autoload(
+		for (t = 0; t < 2; t++) {
+			struct bpf_program *prog =
 				bpf_object__find_program_by_name(
-					obj, pairing_progs[i][t]),
-				pairing && tier == (t ? IPCSCOPE_TIER_KPROBE :
-							IPCSCOPE_TIER_FENTRY));
+					obj, pairing_progs[i].prog[t]);
+
+			/* an object without them: msgsender_attach_kprobes
+			 * says so; fentry ones are simply not there */
+			if (prog)
+				bpf_program__set_autoload(prog, pairing &&
+					tier == (t ? IPCSCOPE_TIER_KPROBE :
+						     IPCSCOPE_TIER_FENTRY));
+		}
 }
 
 int msgsender_attach_kprobes(struct bpf_object *obj, struct link_set *links,
@@ -63,10 +74,13 @@ int msgsender_attach_kprobes(struct bpf_object *obj, struct link_set *links,
 
 	for (i = 0; i < NMSGUTIL; i++) {
 		struct bpf_program *prog = bpf_object__find_program_by_name(
-			obj, pairing_progs[i][1]);
-		/* load_msg does not sleep for long: the default kretprobe
-		 * slots do */
-		bool ret = i == 0;
+			obj, pairing_progs[i].prog[1]);
+		bool ret = pairing_progs[i].kretprobe;
+
+		if (!prog)
+			return ipcs_fail(err, IPCS_EXIT_FAIL,
+					 "no BPF program %s in the object",
+					 pairing_progs[i].prog[1]);
 
 		snprintf(what, sizeof(what), "%s to %s",
 			 ret ? "kretprobe" : "kprobe", msgutil_funcs[i]);

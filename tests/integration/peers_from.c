@@ -85,7 +85,8 @@ int main(void)
 		long long ino = fact_int(&tw, "ino");
 
 		/* a write the kernel skipped (a preempted probe) shifts the
-		 * stream: exact where no run is skipped */
+		 * stream: exact where no run is skipped, TODO where one was
+		 * reported (gap_todo) */
 		check_from(events_nth(&t.events, "pipe_read", reader, ino, 0),
 			   0, 64, r0, 2);
 		check_from(events_nth(&t.events, "pipe_read", reader, ino, 1),

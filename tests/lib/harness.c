@@ -237,6 +237,52 @@ static bool approx_by_overlap(const struct events *evs,
 	return explained;
 }
 
+/*
+ * Is sender_approx receive @r uncertain because of the earlier guess @g
+ * (Documentation/events-mq-shm.rst: "an earlier guess leaves the queue
+ * uncertain")?  @g, sender_approx too, returned before @r on its queue,
+ * took a message @r could have taken (its size, its class when both have
+ * one), and that message's send entered before the send @r names returned,
+ * or is the one @r names (the model gives a receive whose message a guess
+ * took that guess's message).
+ */
+static bool follows_guess(const struct events *evs, const struct fj_object *r,
+			  const struct fj_object *g, const char *send_type,
+			  const char *recv_type, const char *queue_key,
+			  const char *class_key)
+{
+	long long r_sent_end;
+	int k;
+
+	if (!event_is(g, recv_type) || !fj_true(g, "sender_approx") ||
+	    !event_is(r, recv_type) ||
+	    fj_int(g, queue_key) != fj_int(r, queue_key) ||
+	    fj_int(g, "ts_ns") >= fj_int(r, "ts_ns") ||
+	    fj_int(g, "bytes") != fj_int(r, "bytes") ||
+	    (fj_is_int(g, class_key) && fj_is_int(r, class_key) &&
+	     fj_int(g, class_key) != fj_int(r, class_key)) ||
+	    !fj_is_int(g, "sent_ts_ns"))
+		return false;
+	if (!fj_is_int(r, "sent_ts_ns"))
+		return false;
+	if (fj_int(r, "sender_pid") == fj_int(g, "sender_pid") &&
+	    fj_int(r, "sent_ts_ns") == fj_int(g, "sent_ts_ns"))
+		return true;
+	/* the return of the send @r names: its event, else @r's return */
+	r_sent_end = fj_int(r, "ts_ns");
+	for (k = 0; k < evs->n; k++) {
+		const struct fj_object *s = &evs->ev[k];
+
+		if (event_is(s, send_type) &&
+		    fj_int(s, "pid") == fj_int(r, "sender_pid") &&
+		    ev_start(s) == fj_int(r, "sent_ts_ns")) {
+			r_sent_end = fj_int(s, "ts_ns");
+			break;
+		}
+	}
+	return fj_int(g, "sent_ts_ns") < r_sent_end;
+}
+
 int pairing_unexplained(const struct events *evs, const char *send_type,
 			const char *recv_type, const char *queue_key,
 			const char *class_key)
@@ -255,28 +301,16 @@ int pairing_unexplained(const struct events *evs, const char *send_type,
 			       approx_by_overlap(evs, r, send_type, recv_type,
 						 queue_key, class_key);
 	}
-	/*
-	 * The rest may follow an earlier guess (Documentation/events-mq-shm.rst):
-	 * a sender_approx receive that returned before this one, on its
-	 * queue, and is itself explained, leaves the queue uncertain.
-	 */
+	/* the rest may follow an earlier guess that is itself explained */
 	while (changed) {
 		changed = false;
-		for (i = 0; i < evs->n; i++) {
-			const struct fj_object *r = &evs->ev[i];
-
-			for (j = 0; j < evs->n && !explained[i]; j++) {
-				const struct fj_object *g = &evs->ev[j];
-
-				if (j == i || !explained[j] ||
-				    !event_is(g, recv_type) ||
-				    !fj_true(g, "sender_approx") ||
-				    fj_int(g, queue_key) != fj_int(r, queue_key) ||
-				    fj_int(g, "ts_ns") >= fj_int(r, "ts_ns"))
-					continue;
-				explained[i] = changed = true;
-			}
-		}
+		for (i = 0; i < evs->n; i++)
+			for (j = 0; j < evs->n && !explained[i]; j++)
+				if (j != i && explained[j] &&
+				    follows_guess(evs, &evs->ev[i], &evs->ev[j],
+						  send_type, recv_type,
+						  queue_key, class_key))
+					explained[i] = changed = true;
 	}
 	for (i = 0; i < evs->n; i++)
 		if (!explained[i] && n++ < 3)

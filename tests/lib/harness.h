@@ -227,8 +227,9 @@ struct crowd_queue {
  * queued before tracing began, then let the crowd run: @what names it.
  * On fentry and kprobe the kernel links each message to its send (no
  * sender_approx); on the tracepoint tier each sender_approx receive must
- * have overlapped another call, or followed a guess that did.  Header-only, like tap_cmd_error(), so the
- * assertions count in the test program's own plan.
+ * have overlapped another call, or followed a guess that did.
+ * Header-only, like tap_cmd_error(), so the assertions count in the test
+ * program's own plan.
  */
 static inline void tap_crowd_pairing(const struct tracer *t,
 				     const struct workload *w,
