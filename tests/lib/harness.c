@@ -106,16 +106,17 @@ const char *gap_todo(const struct events *evs, const char *err)
 
 const char *gap_todo_for(long long gap, const char *err)
 {
-	static char reason[160];
-	bool said = err && (strstr(err, "skipped by the kernel") ||
-			    strstr(err, "events lost") ||
-			    strstr(err, "had no known sender"));
+	static char reason[200];
+	bool skipped = err && (strstr(err, "skipped by the kernel") ||
+			       strstr(err, "events lost"));
+	bool unknown = err && strstr(err, "had no known sender");
 
-	if (gap <= 0 && !said)
+	if (gap <= 0 && !skipped && !unknown)
 		return NULL;
 	snprintf(reason, sizeof(reason),
-		 "the trace reported a gap (%lld probe runs skipped or records lost%s): exact only when every probe runs",
-		 gap, said ? ", on stderr" : "");
+		 "the trace reported a gap (%lld probe runs skipped or records lost%s%s): exact only when every probe runs",
+		 gap, skipped ? ", more on stderr" : "",
+		 unknown ? ", bytes with no known sender" : "");
 	tap_diag("%s", reason);
 	return reason;
 }
